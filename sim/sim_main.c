@@ -1,0 +1,1 @@
+/* sim placeholder */ int main(void){return 1;}

@@ -1,0 +1,1 @@
+/* api_types.c - not written yet */

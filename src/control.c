@@ -1,0 +1,1 @@
+/* control.c - not written yet */

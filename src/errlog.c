@@ -1,0 +1,1 @@
+/* errlog.c - not written yet */

@@ -1,0 +1,1 @@
+/* errmap.c - not written yet */

@@ -1,0 +1,1 @@
+/* fs_fuse.c - not written yet */

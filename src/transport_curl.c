@@ -1,0 +1,1 @@
+/* transport_curl.c - not written yet */

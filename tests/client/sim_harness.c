@@ -1,0 +1,1 @@
+void sim_harness_placeholder(void);
