@@ -1,0 +1,214 @@
+# tests/integration/lib.sh - the harness every mount test sources.
+#
+# Starts compshare-sim on a free loopback port, mounts compsharefs in a fresh
+# temporary directory, and always unmounts and stops both on exit, even when a
+# test fails or is interrupted. Checks count passes and failures; the last line
+# is "N passed, N failed, N skipped" and the exit status is 1 on any failure,
+# 77 (ctest: skipped) when FUSE cannot be used on this machine.
+set -u
+
+: "${COMPSHARE_SIM:?COMPSHARE_SIM must name the compshare-sim binary}"
+: "${COMPSHAREFS_BIN:?COMPSHAREFS_BIN must name the compsharefs binary}"
+
+T_PASS=0 T_FAIL=0 T_SKIP=0
+T_WORK=$(mktemp -d /tmp/compsharefs-test.XXXXXX)
+MNT=$T_WORK/mnt
+SIM_URL="" SIM_PID="" FS_PID=""
+SIM_PUBLIC_KEY=test-public-key
+SIM_PRIVATE_KEY=test-private-key-$$
+mkdir -p "$MNT"
+
+t_cleanup() {
+  fs_unmount
+  sim_stop
+  rm -rf "$T_WORK"
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- reporting ----
+pass() { T_PASS=$((T_PASS + 1)); echo "ok   - $*"; }
+fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL - $*"; }
+skip() { T_SKIP=$((T_SKIP + 1)); echo "skip - $*"; }
+
+# expect_eq DESCRIPTION ACTUAL EXPECTED
+expect_eq() {
+  if [ "$2" == "$3" ]; then pass "$1"; else fail "$1: got [$2], expected [$3]"; fi
+}
+# expect_match DESCRIPTION ACTUAL REGEX
+expect_match() {
+  if [[ "$2" =~ $3 ]]; then pass "$1"; else fail "$1: [$2] does not match /$3/"; fi
+}
+# expect_true DESCRIPTION COMMAND...
+expect_true() {
+  local d=$1; shift
+  if "$@"; then pass "$d"; else fail "$d: command failed: $*"; fi
+}
+# expect_le DESCRIPTION ACTUAL MAX
+expect_le() {
+  if [ "$2" -le "$3" ]; then pass "$1 ($2 <= $3)"; else fail "$1: $2 > $3"; fi
+}
+
+finish() {
+  echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
+  [ "$T_FAIL" -eq 0 ] || exit 1
+  exit 0
+}
+
+# The strerror text the shell prints for an errno name.
+errno_text() {
+  case $1 in
+    EINVAL) echo "Invalid argument" ;;
+    EBUSY) echo "Device or resource busy" ;;
+    EPERM) echo "Operation not permitted" ;;
+    ENOENT) echo "No such file or directory" ;;
+    EACCES) echo "Permission denied" ;;
+    EAGAIN) echo "Resource temporarily unavailable" ;;
+    ETIMEDOUT) echo "Connection timed out" ;;
+    EIO) echo "Input/output error" ;;
+    EEXIST) echo "File exists" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# write_file FILE TEXT: one write(2) of TEXT plus a newline, as `echo TEXT > FILE`
+# does. Prints the shell's error (empty on success); returns the write's status.
+write_file() {
+  local out
+  out=$( { printf '%s\n' "$2" > "$1"; } 2>&1 )
+  local rc=$?
+  printf '%s' "$out"
+  return $rc
+}
+
+# expect_write_errno DESCRIPTION ERRNO FILE TEXT
+expect_write_errno() {
+  local out
+  out=$(write_file "$3" "$4")
+  if [ $? -eq 0 ]; then
+    fail "$1: write succeeded, expected $2"
+  elif [[ "$out" == *"$(errno_text "$2")"* ]]; then
+    pass "$1 ($2)"
+  else
+    fail "$1: expected $2, got: $out"
+  fi
+}
+
+# ---- FUSE availability ----
+require_fuse() {
+  if [ ! -c /dev/fuse ] || ! command -v fusermount3 >/dev/null; then
+    echo "SKIP: FUSE is not usable here (/dev/fuse or fusermount3 missing)"
+    exit 77
+  fi
+}
+
+# ---- the simulator ----
+# sim_start [compshare-sim args...]: sets SIM_URL and SIM_PID.
+sim_start() {
+  local out=$T_WORK/sim.out
+  "$COMPSHARE_SIM" --listen 127.0.0.1:0 --public-key "$SIM_PUBLIC_KEY" \
+    --private-key "$SIM_PRIVATE_KEY" "$@" >"$out" 2>"$T_WORK/sim.err" &
+  SIM_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    SIM_URL=$(head -n1 "$out" 2>/dev/null)
+    [ -n "$SIM_URL" ] && return 0
+    kill -0 "$SIM_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "compshare-sim did not start:"; cat "$T_WORK/sim.err"
+  exit 1
+}
+
+sim_stop() {
+  if [ -n "$SIM_PID" ]; then
+    kill "$SIM_PID" 2>/dev/null
+    wait "$SIM_PID" 2>/dev/null
+    SIM_PID=""
+  fi
+}
+
+sim_stats() { curl -s --max-time 10 "$SIM_URL/_sim/stats"; }
+sim_stats_reset() { curl -s --max-time 10 -X POST "$SIM_URL/_sim/stats/reset" >/dev/null; }
+# sim_count ACTION: requests of that action served since the last reset (0 if none).
+sim_count() {
+  local n
+  n=$(sim_stats | grep -o "\"$1\"[[:space:]]*:[[:space:]]*[0-9]*" | grep -o '[0-9]*$')
+  echo "${n:-0}"
+}
+sim_total() {
+  local n
+  n=$(sim_stats | grep -o '"total"[[:space:]]*:[[:space:]]*[0-9]*' | grep -o '[0-9]*$')
+  echo "${n:-0}"
+}
+# sim_faults JSON: set fault injection at run time, e.g. '{"http_5xx": 1}'.
+sim_faults() {
+  curl -s --max-time 10 -X POST -H 'Content-Type: application/json' -d "$1" \
+    "$SIM_URL/_sim/faults" >/dev/null
+}
+sim_faults_clear() {
+  sim_faults '{"latency_ms":0,"jitter_ms":0,"http_5xx":0,"retcode_150":0,"retcode_153":0,"hang":0,"malformed":0,"string_numbers":false}'
+}
+
+# ---- the mount ----
+write_credentials() {
+  local f=$T_WORK/credentials.json
+  printf '{"public_key": "%s", "private_key": "%s"}\n' "$SIM_PUBLIC_KEY" "$SIM_PRIVATE_KEY" >"$f"
+  chmod 600 "$f"
+  echo "$f"
+}
+
+# fs_mount [-o options...]: mounts on $MNT in the foreground (in the background
+# of this shell), waits until the mount answers. Extra args go to compsharefs.
+fs_mount() {
+  require_fuse
+  local cred
+  cred=$(write_credentials)
+  "$COMPSHAREFS_BIN" -f -o "credentials=$cred,endpoint=$SIM_URL" "$@" "$MNT" \
+    >"$T_WORK/fs.log" 2>&1 &
+  FS_PID=$!
+  local i
+  for i in $(seq 1 200); do
+    if mountpoint -q "$MNT" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$FS_PID" 2>/dev/null; then
+      echo "compsharefs exited before mounting:"; cat "$T_WORK/fs.log"
+      FS_PID=""
+      exit 1
+    fi
+    sleep 0.05
+  done
+  echo "compsharefs did not mount within 10 s:"; cat "$T_WORK/fs.log"
+  exit 1
+}
+
+fs_unmount() {
+  if mountpoint -q "$MNT" 2>/dev/null; then
+    fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null
+  fi
+  if [ -n "$FS_PID" ]; then
+    local i
+    for i in $(seq 1 100); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$FS_PID" 2>/dev/null
+    wait "$FS_PID" 2>/dev/null
+    FS_PID=""
+  fi
+}
+
+# The first instance (by ID) whose status is STATE, from the mount.
+instance_in_state() {
+  local d
+  for d in "$MNT"/instances/*/; do
+    if [ "$(cat "$d/status" 2>/dev/null)" == "$1" ]; then basename "$d"; return 0; fi
+  done
+  return 1
+}
+
+# wait_for_status ID STATE [SECONDS]: poll until the instance shows STATE.
+wait_for_status() {
+  local i limit=$(( ${3:-30} * 10 ))
+  for ((i = 0; i < limit; i++)); do
+    [ "$(cat "$MNT/instances/$1/status" 2>/dev/null)" == "$2" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
