@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# scripts/bench.sh - speed figures for compsharefs, each printed beside a
+# baseline measured in the same run (ratios, not absolute times). Nothing here
+# asserts: this is a benchmark, not a test. Needs FUSE.
+#
+#   scripts/bench.sh            all figures
+#   BENCH_ONLY="1 4" scripts/bench.sh   only figures 1 and 4
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+. scripts/lib/deps.sh
+install_deps
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null || exit 1
+export COMPSHARE_SIM=$top/build/sim/compshare-sim COMPSHAREFS_BIN=$top/build/src/compsharefs
+. tests/integration/lib.sh
+require_fuse
+
+only=${BENCH_ONLY:-1 2 3 4 5}
+wanted() { [[ " $only " == *" $1 "* ]]; }
+now() { date +%s.%N; }
+elapsed() { awk "BEGIN{print $2 - $1}"; }
+fmt() { awk "BEGIN{printf \"%.${2:-2}f\", $1}"; }
+row() { printf '  %-44s %s\n' "$1" "$2"; }
+restart() { fs_unmount; sim_stop; sim_start "$@"; }
+rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
+
+echo "compsharefs benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+
+if wanted 1; then
+  echo
+  echo "1. warm open+read+close of instances/ID/status (cache warm: ttl=3600)"
+  restart --instances 10
+  fs_mount -o ttl=3600
+  id=$(ls "$MNT/instances" | head -n1)
+  shm=$(mktemp -d /dev/shm/compsharefs-bench.XXXXXX)
+  cp "$MNT/instances/$id/status" "$shm/status"
+  hello=$T_WORK/hello
+  mkdir -p "$hello"
+  build/tests/bench_hellofs "$hello"
+  build/tests/bench_readloop "$MNT/instances/$id/status" 2000 >/dev/null # warm-up
+  read -r t_tmpfs _ < <(build/tests/bench_readloop "$shm/status" 50000)
+  read -r t_hello _ < <(build/tests/bench_readloop "$hello/status" 20000)
+  read -r t_fs bytes < <(build/tests/bench_readloop "$MNT/instances/$id/status" 20000)
+  fusermount3 -u "$hello"
+  rm -rf "$shm"
+  row "tmpfs (baseline)" "$(fmt "$t_tmpfs/1000" 1) us"
+  row "minimal FUSE hello filesystem" "$(fmt "$t_hello/1000" 1) us  = $(fmt "$t_hello/$t_tmpfs" 1)x tmpfs"
+  row "compsharefs ($bytes bytes)" "$(fmt "$t_fs/1000" 1) us  = $(fmt "$t_fs/$t_tmpfs" 1)x tmpfs, $(fmt "$t_fs/$t_hello" 2)x hello"
+fi
+
+if wanted 2; then
+  echo
+  echo "2. Describe calls: 16 readers of every file of 500 instances for 6 s, ttl=2"
+  restart --instances 500
+  fs_mount -o ttl=2
+  sim_stats_reset
+  for _ in $(seq 1 16); do
+    timeout 6 bash -c 'while :; do cat "$1"/instances/*/* >/dev/null 2>&1; done' _ "$MNT" &
+  done
+  wait
+  calls=$(sim_count DescribeCompShareInstance)
+  row "limit: one paged round (5 pages) per ttl" "$(( (6 / 2 + 1) * 5 )) calls"
+  row "DescribeCompShareInstance calls" "$calls"
+  row "all API calls" "$(sim_total)"
+fi
+
+if wanted 3; then
+  echo
+  echo "3. cold listing of 1000 instances, 100 ms API latency"
+  restart --instances 1000 --latency-ms 100
+  fs_mount -o ttl=2
+  sleep 2.2 # let the start-up listing go stale: cold
+  sim_stats_reset
+  t0=$(now); ls -l "$MNT/instances/" >/dev/null; t1=$(now)
+  row "baseline: 10 pages fetched one after another" ">= 1.00 s (10 x 100 ms)"
+  row "ls -l instances/" "$(fmt "$(elapsed "$t0" "$t1")") s, $(sim_total) API calls"
+  sleep 2.2
+  sim_stats_reset
+  t0=$(now); cat "$MNT"/instances/*/status >/dev/null; t1=$(now)
+  row "cat instances/*/status" "$(fmt "$(elapsed "$t0" "$t1")") s, $(sim_total) API calls"
+fi
+
+if wanted 4; then
+  echo
+  echo "4. every Running instance of 120 rebooted at once by one shell writer each, 100 ms latency"
+  restart --instances 120 --latency-ms 100
+  fs_mount -o ttl=2
+  ids=()
+  for d in "$MNT"/instances/*/; do
+    [ "$(cat "$d/status")" = Running ] && ids+=("$(basename "$d")")
+  done
+  # Baseline, same run: 10 reboots one after another, by one writer.
+  t0=$(now)
+  for id in "${ids[@]:0:10}"; do echo reboot >"$MNT/instances/$id/ctl"; done
+  t1=$(now)
+  serial=$(elapsed "$t0" "$t1")
+  rest=("${ids[@]:10:100}")
+  n=${#rest[@]}
+  t0=$(now)
+  for id in "${rest[@]}"; do (echo reboot >"$MNT/instances/$id/ctl") 2>/dev/null & done
+  wait
+  t1=$(now)
+  ok=0
+  for id in "${rest[@]}"; do [ "$(cat "$MNT/instances/$id/status")" = Rebooting ] && ok=$((ok + 1)); done
+  row "serial baseline, per reboot" "$(fmt "$serial/10" 3) s (so $n would take $(fmt "$serial/10*$n" 1) s)"
+  row "$n concurrent writers" "$(fmt "$(elapsed "$t0" "$t1")") s, $ok now Rebooting, $(sim_count RebootCompShareInstance) Reboot calls"
+fi
+
+if wanted 5; then
+  echo
+  echo "5. resident memory of the daemon"
+  restart --instances 10
+  fs_mount
+  ls "$MNT/instances" >/dev/null
+  small=$(rss_kb "$FS_PID")
+  restart --instances 10000
+  fs_mount -o timeout=60
+  n=$(ls "$MNT/instances" | wc -l)
+  big=$(rss_kb "$FS_PID")
+  row "10 instances listed (baseline)" "$((small / 1024)) MiB"
+  row "$n instances listed" "$((big / 1024)) MiB ($(( (big - small) * 1024 / (n > 10 ? n - 10 : 1) )) bytes per instance)"
+fi
