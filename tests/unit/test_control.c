@@ -1,0 +1,276 @@
+/* test_control.c - parsing of control writes (valid and invalid) and dispatch. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "control.h"
+
+static int parse(const char *file, const char *text, control_cmd *cmd, char *why)
+{
+    return control_parse(file, text, strlen(text), cmd, why, 256);
+}
+
+static void expect_ok(const char *file, const char *text, control_verb verb, const char *arg)
+{
+    control_cmd cmd;
+    char why[256] = "unchanged";
+    int rc = parse(file, text, &cmd, why);
+    if (rc != 0)
+        fail_msg("\"%s\" to %s rejected: %s", text, file, why);
+    assert_int_equal(cmd.verb, verb);
+    assert_string_equal(cmd.arg, arg);
+}
+
+/* Rejected with EINVAL and a one-line reason that contains `reason`. */
+static void expect_einval(const char *file, const char *text, size_t len, const char *reason)
+{
+    control_cmd cmd;
+    char why[256] = "";
+    int rc = control_parse(file, text, len, &cmd, why, sizeof why);
+    if (rc != -EINVAL)
+        fail_msg("\"%.*s\" to %s: rc %d, expected -EINVAL", (int)len, text, file, rc);
+    assert_true(why[0] != '\0');
+    assert_null(strchr(why, '\n'));
+    if (!strstr(why, reason))
+        fail_msg("reason \"%s\" does not mention \"%s\"", why, reason);
+}
+
+static void expect_bad(const char *file, const char *text, const char *reason)
+{
+    expect_einval(file, text, strlen(text), reason);
+}
+
+static void test_ctl_valid(void **state)
+{
+    expect_ok("ctl", "reboot", CTL_REBOOT, "");
+    expect_ok("ctl", "reboot\n", CTL_REBOOT, "");
+    expect_ok("ctl", "  reboot \t\n", CTL_REBOOT, "");
+    expect_ok("ctl", "reboot\r\n", CTL_REBOOT, "");
+    expect_ok("ctl", "stop\n", CTL_STOP, "");
+    expect_ok("ctl", "start\n", CTL_START, "");
+    expect_ok("ctl", "reinstall compshareImage-1a2B_3\n", CTL_REINSTALL,
+              "compshareImage-1a2B_3");
+    expect_ok("ctl", "reinstall \t img-1  \n", CTL_REINSTALL, "img-1");
+    expect_ok("ctl", "mkimage my image\n", CTL_MKIMAGE, "my image");
+    expect_ok("ctl", "mkimage   训练 镜像 v2  \n", CTL_MKIMAGE, "训练 镜像 v2");
+}
+
+static void test_ctl_invalid(void **state)
+{
+    expect_bad("ctl", "rebot\n", "unknown command \"rebot\": try reboot, stop, start");
+    expect_bad("ctl", "REBOOT\n", "unknown command");
+    expect_bad("ctl", "reboot now\n", "reboot takes no argument");
+    expect_bad("ctl", "stop -f\n", "takes no argument");
+    expect_bad("ctl", "start x\n", "takes no argument");
+    expect_bad("ctl", "reinstall\n", "needs an image ID");
+    expect_bad("ctl", "reinstall   \n", "needs an image ID");
+    expect_bad("ctl", "reinstall img-1 img-2\n", "single word");
+    expect_bad("ctl", "reinstall img/1\n", "may only contain");
+    expect_bad("ctl", "reinstall ../x\n", "may only contain");
+    expect_bad("ctl", "mkimage\n", "needs a name");
+    expect_bad("ctl", "mkimage \x01x\n", "control character");
+    expect_bad("ctl", "mkimage \xff\xfe\n", "UTF-8");
+    expect_bad("ctl", "\n", "empty");
+    expect_bad("ctl", "   \t \n", "empty");
+    expect_bad("ctl", "reboot\nstop\n", "more than one line");
+    expect_bad("ctl", "reboot\n\n", "more than one line");
+    expect_bad("ctl", "reboot\rstop", "more than one line");
+    expect_einval("ctl", "", 0, "empty");
+    expect_einval("ctl", "reboot\0stop", 11, "NUL");
+}
+
+/* An unknown command is quoted back safely, never echoing control bytes. */
+static void test_unknown_quoted(void **state)
+{
+    control_cmd cmd;
+    char why[256];
+    char text[200];
+    memset(text, 'x', sizeof text - 1);
+    text[sizeof text - 1] = '\0';
+    assert_int_equal(parse("ctl", text, &cmd, why), -EINVAL);
+    assert_non_null(strstr(why, "..."));
+    assert_true(strlen(why) < 150);
+    assert_int_equal(parse("ctl", "\x1b[31mhi", &cmd, why), -EINVAL);
+    assert_null(strchr(why, '\x1b'));
+}
+
+static void test_size_limit(void **state)
+{
+    char *big = malloc(CONTROL_MAX_WRITE + 2);
+    memcpy(big, "mkimage ", 8);
+    memset(big + 8, 'a', CONTROL_MAX_WRITE + 1 - 8);
+    big[CONTROL_MAX_WRITE + 1] = '\0';
+    expect_einval("ctl", big, CONTROL_MAX_WRITE + 1, "at most 4096 bytes");
+    /* exactly 4 KiB is judged on its content (here: the name is too long) */
+    expect_einval("ctl", big, CONTROL_MAX_WRITE, "at most 63 bytes");
+    free(big);
+}
+
+static void test_image_file(void **state)
+{
+    expect_ok("image", "compshareImage-xyz\n", CTL_REINSTALL, "compshareImage-xyz");
+    expect_ok("image", " compshareImage-xyz ", CTL_REINSTALL, "compshareImage-xyz");
+    expect_bad("image", "\n", "empty");
+    expect_bad("image", "reinstall compshareImage-xyz\n", "single word");
+    expect_bad("image", "img;rm -rf\n", "single word");
+    expect_bad("image", "img;rm\n", "may only contain");
+    expect_bad("image", "a\nb\n", "more than one line");
+    char id[80];
+    memset(id, 'a', 65);
+    id[65] = '\0';
+    expect_bad("image", id, "too long");
+    id[64] = '\0';
+    expect_ok("image", id, CTL_REINSTALL, id);
+}
+
+static void test_name_file(void **state)
+{
+    expect_ok("name", "web-1\n", CTL_RENAME, "web-1");
+    expect_ok("name", "  训练机 A  \n", CTL_RENAME, "训练机 A");
+    expect_ok("name", "a/b %2F\n", CTL_RENAME, "a/b %2F");
+    expect_bad("name", "\n", "empty");
+    expect_bad("name", "a\tb\n", "control character");
+    expect_bad("name", "a\x7f" "b\n", "control character");
+    expect_bad("name", "a\xc2\x85" "b\n", "control character"); /* U+0085 NEL */
+    expect_bad("name", "\xc0\xaf\n", "UTF-8");                 /* overlong '/' */
+    expect_bad("name", "\xed\xa0\x80\n", "UTF-8");             /* surrogate */
+    expect_bad("name", "\xe8\xae\n", "UTF-8");                 /* cut short */
+    expect_bad("name", "one\ntwo\n", "more than one line");
+    char name[80];
+    memset(name, 'n', 64);
+    name[64] = '\0';
+    expect_bad("name", name, "at most 63 bytes");
+    name[63] = '\0';
+    expect_ok("name", name, CTL_RENAME, name);
+    /* 21 Chinese characters are 63 bytes: allowed; 22 are not */
+    char zh[100] = "";
+    for (int k = 0; k < 21; k++)
+        strcat(zh, "机");
+    expect_ok("name", zh, CTL_RENAME, zh);
+    strcat(zh, "机");
+    expect_bad("name", zh, "at most 63 bytes");
+}
+
+static void test_not_a_control_file(void **state)
+{
+    expect_bad("status", "Running\n", "not a control file");
+}
+
+static void test_valid_id(void **state)
+{
+    assert_true(control_valid_id("uhost-1a2b3c4d"));
+    assert_true(control_valid_id("compshareImage-xyz_1"));
+    assert_false(control_valid_id(""));
+    assert_false(control_valid_id(NULL));
+    assert_false(control_valid_id("."));
+    assert_false(control_valid_id(".."));
+    assert_false(control_valid_id("a b"));
+    assert_false(control_valid_id("a/b"));
+    assert_false(control_valid_id("名字"));
+    char id[70];
+    memset(id, 'a', 64);
+    id[64] = '\0';
+    assert_true(control_valid_id(id));
+    id[64] = 'a';
+    id[65] = '\0';
+    assert_false(control_valid_id(id));
+}
+
+static void test_help(void **state)
+{
+    const char *h = control_help();
+    assert_non_null(strstr(h, "reboot\n"));
+    assert_non_null(strstr(h, "stop\n"));
+    assert_non_null(strstr(h, "start\n"));
+    assert_non_null(strstr(h, "reinstall IMAGE_ID\n"));
+    assert_non_null(strstr(h, "mkimage NAME\n"));
+    assert_int_equal(h[strlen(h) - 1], '\n');
+    assert_string_equal(control_verb_name(CTL_REBOOT), "reboot");
+    assert_string_equal(control_verb_name(CTL_RENAME), "rename");
+}
+
+/* ---- dispatch ---- */
+
+struct fake_sender {
+    int calls;
+    control_cmd last;
+    char zone[64], uhost[64];
+    int rc;
+    int fill_err; /* whether the fake fills err itself */
+};
+
+static int fake_send(void *ctx, const control_cmd *cmd, const char *zone, const char *uhost_id,
+                     char **result_id, api_error *err)
+{
+    struct fake_sender *f = ctx;
+    f->calls++;
+    f->last = *cmd;
+    snprintf(f->zone, sizeof f->zone, "%s", zone);
+    snprintf(f->uhost, sizeof f->uhost, "%s", uhost_id);
+    if (f->rc == 0 && cmd->verb == CTL_MKIMAGE && result_id)
+        *result_id = strdup("compshareImage-new");
+    if (f->rc && f->fill_err) {
+        err->err = f->rc;
+        err->retcode = 8042;
+        snprintf(err->message, sizeof err->message, "InstanceOperationInProgress");
+    }
+    return f->rc;
+}
+
+static void test_run_dispatch(void **state)
+{
+    struct fake_sender f = {0};
+    control_ops ops = {.send = fake_send, .ctx = &f};
+    control *c = control_new(&ops);
+    assert_non_null(c);
+    control_cmd cmd;
+    char why[128];
+    assert_int_equal(parse("ctl", "mkimage snap 1\n", &cmd, why), 0);
+    char *id = NULL;
+    api_error err;
+    assert_int_equal(control_run(c, &cmd, "cn-wlcb-01", "uhost-1", &id, &err), 0);
+    assert_int_equal(f.calls, 1);
+    assert_int_equal(f.last.verb, CTL_MKIMAGE);
+    assert_string_equal(f.last.arg, "snap 1");
+    assert_string_equal(f.zone, "cn-wlcb-01");
+    assert_string_equal(f.uhost, "uhost-1");
+    assert_string_equal(id, "compshareImage-new");
+    free(id);
+
+    f.rc = -EBUSY;
+    f.fill_err = 1;
+    assert_int_equal(parse("ctl", "reboot", &cmd, why), 0);
+    assert_int_equal(control_run(c, &cmd, "cn-wlcb-01", "uhost-1", NULL, &err), -EBUSY);
+    assert_int_equal(err.err, -EBUSY);
+    assert_int_equal(err.retcode, 8042);
+
+    /* a terse sender still yields a complete error record */
+    f.fill_err = 0;
+    f.rc = -EIO;
+    assert_int_equal(control_run(c, &cmd, "cn-wlcb-01", "uhost-1", NULL, &err), -EIO);
+    assert_int_equal(err.err, -EIO);
+    assert_true(err.message[0] != '\0');
+    assert_int_equal(f.calls, 3);
+    control_free(c);
+    assert_null(control_new(NULL));
+    assert_null(control_new_api(NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ctl_valid),       cmocka_unit_test(test_ctl_invalid),
+        cmocka_unit_test(test_unknown_quoted),  cmocka_unit_test(test_size_limit),
+        cmocka_unit_test(test_image_file),      cmocka_unit_test(test_name_file),
+        cmocka_unit_test(test_not_a_control_file), cmocka_unit_test(test_valid_id),
+        cmocka_unit_test(test_help),            cmocka_unit_test(test_run_dispatch),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

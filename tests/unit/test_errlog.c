@@ -1,0 +1,216 @@
+/* test_errlog.c - the lines of the `error` files, per instance and per mount. */
+#include <errno.h>
+#include <pthread.h>
+#include <regex.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "errlog.h"
+
+static api_error make_err(int err, int retcode, const char *message)
+{
+    api_error e = {.err = err, .retcode = retcode, .attempts = 1};
+    snprintf(e.message, sizeof e.message, "%s", message);
+    return e;
+}
+
+/* A UTC timestamp, then the rest exactly as expected. */
+static void assert_line(const char *text, const char *rest)
+{
+    regex_t re;
+    assert_int_equal(regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z ",
+                             REG_EXTENDED),
+                     0);
+    int match = regexec(&re, text, 0, NULL, 0);
+    regfree(&re);
+    if (match != 0)
+        fail_msg("no timestamp at the start of \"%s\"", text);
+    assert_string_equal(text + 21, rest);
+}
+
+static void test_empty(void **state)
+{
+    errlog *e = errlog_new();
+    char *t = errlog_instance_text(e, "uhost-1");
+    assert_string_equal(t, "");
+    free(t);
+    t = errlog_mount_text(e);
+    assert_string_equal(t, "");
+    free(t);
+    errlog_free(e);
+}
+
+static void test_record_instance_and_mount(void **state)
+{
+    errlog *e = errlog_new();
+    api_error err = make_err(-EBUSY, 8042, "InstanceOperationInProgress: another operation");
+    errlog_record(e, "uhost-1a2b", "reboot", &err);
+    const char *want = "reboot uhost-1a2b: EBUSY: InstanceOperationInProgress: another "
+                       "operation (RetCode 8042)\n";
+    char *t = errlog_instance_text(e, "uhost-1a2b");
+    assert_line(t, want);
+    free(t);
+    t = errlog_mount_text(e);
+    assert_line(t, want);
+    free(t);
+    /* other instances are untouched */
+    t = errlog_instance_text(e, "uhost-other");
+    assert_string_equal(t, "");
+    free(t);
+    errlog_free(e);
+}
+
+static void test_mount_only(void **state)
+{
+    errlog *e = errlog_new();
+    api_error err = make_err(-EIO, 0, "connection refused");
+    err.http_status = 0;
+    errlog_record(e, NULL, "read instances", &err);
+    char *t = errlog_mount_text(e);
+    assert_line(t, "read instances: EIO: connection refused\n");
+    free(t);
+    api_error http = make_err(-EIO, 0, "bad gateway");
+    http.http_status = 502;
+    errlog_record(e, NULL, "read images", &http);
+    t = errlog_mount_text(e);
+    assert_line(t, "read images: EIO: bad gateway (HTTP 502)\n");
+    free(t);
+    errlog_free(e);
+}
+
+static void test_outcome_unknown(void **state)
+{
+    errlog *e = errlog_new();
+    api_error err = make_err(-ETIMEDOUT, 0, "no answer within 15 s");
+    err.outcome_unknown = true;
+    errlog_record(e, "uhost-1", "stop", &err);
+    char *t = errlog_instance_text(e, "uhost-1");
+    assert_line(t, "stop uhost-1: ETIMEDOUT: no answer within 15 s; outcome unknown: the request "
+                   "was sent but no answer came in time; check status before retrying\n");
+    free(t);
+    errlog_free(e);
+}
+
+/* A message from the API can never break the one-line format. */
+static void test_one_line(void **state)
+{
+    errlog *e = errlog_new();
+    api_error err = make_err(-EPERM, 8041, "InvalidInstanceState\nsecond line\r");
+    errlog_record(e, "uhost-1", "reboot", &err);
+    char *t = errlog_instance_text(e, "uhost-1");
+    assert_int_equal(strchr(t, '\n'), t + strlen(t) - 1);
+    assert_null(strchr(t, '\r'));
+    free(t);
+    api_error blank = {0};
+    errlog_record(e, "uhost-1", "start", &blank); /* nothing filled in: still a clear line */
+    t = errlog_instance_text(e, "uhost-1");
+    assert_line(t, "start uhost-1: EIO: failed\n");
+    free(t);
+    errlog_free(e);
+}
+
+static void test_latest_wins_and_clear(void **state)
+{
+    errlog *e = errlog_new();
+    api_error a = make_err(-EBUSY, 8042, "InstanceOperationInProgress");
+    api_error b = make_err(-EPERM, 8041, "InvalidInstanceState");
+    errlog_record(e, "uhost-1", "reboot", &a);
+    errlog_record(e, "uhost-2", "stop", &a);
+    errlog_record(e, "uhost-1", "start", &b);
+    char *t = errlog_instance_text(e, "uhost-1");
+    assert_line(t, "start uhost-1: EPERM: InvalidInstanceState (RetCode 8041)\n");
+    free(t);
+
+    errlog_clear_instance(e, "uhost-1");
+    t = errlog_instance_text(e, "uhost-1");
+    assert_string_equal(t, "");
+    free(t);
+    /* the mount's file keeps the last failure; uhost-2 keeps its own */
+    t = errlog_mount_text(e);
+    assert_line(t, "start uhost-1: EPERM: InvalidInstanceState (RetCode 8041)\n");
+    free(t);
+    t = errlog_instance_text(e, "uhost-2");
+    assert_line(t, "stop uhost-2: EBUSY: InstanceOperationInProgress (RetCode 8042)\n");
+    free(t);
+    errlog_clear_instance(e, "uhost-never");
+    errlog_free(e);
+}
+
+/* Many instances: each keeps its own record, found again in any order. */
+static void test_many_instances(void **state)
+{
+    errlog *e = errlog_new();
+    char id[32], want[128];
+    for (int k = 0; k < 300; k++) {
+        snprintf(id, sizeof id, "uhost-%03d", (k * 7919) % 300);
+        api_error err = make_err(-EBUSY, 8042, id);
+        errlog_record(e, id, "reboot", &err);
+    }
+    for (int k = 0; k < 300; k++) {
+        snprintf(id, sizeof id, "uhost-%03d", k);
+        snprintf(want, sizeof want, "reboot %s: EBUSY: %s (RetCode 8042)\n", id, id);
+        char *t = errlog_instance_text(e, id);
+        assert_line(t, want);
+        free(t);
+    }
+    errlog_free(e);
+}
+
+struct writer {
+    errlog *e;
+    int n;
+};
+
+static void *write_many(void *p)
+{
+    struct writer *w = p;
+    char id[32];
+    for (int k = 0; k < 500; k++) {
+        snprintf(id, sizeof id, "uhost-%d-%d", w->n, k % 20);
+        api_error err = make_err(-EBUSY, 8042, "busy");
+        errlog_record(w->e, id, "reboot", &err);
+        if (k % 3 == 0)
+            errlog_clear_instance(w->e, id);
+        free(errlog_mount_text(w->e));
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    errlog *e = errlog_new();
+    pthread_t th[4];
+    struct writer w[4];
+    for (int k = 0; k < 4; k++) {
+        w[k] = (struct writer){e, k};
+        assert_int_equal(pthread_create(&th[k], NULL, write_many, &w[k]), 0);
+    }
+    for (int k = 0; k < 4; k++)
+        pthread_join(th[k], NULL);
+    char *t = errlog_mount_text(e);
+    assert_non_null(strstr(t, ": EBUSY: busy (RetCode 8042)\n"));
+    free(t);
+    errlog_free(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_record_instance_and_mount),
+        cmocka_unit_test(test_mount_only),
+        cmocka_unit_test(test_outcome_unknown),
+        cmocka_unit_test(test_one_line),
+        cmocka_unit_test(test_latest_wins_and_clear),
+        cmocka_unit_test(test_many_instances),
+        cmocka_unit_test(test_threads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,272 @@
+/* test_render.c - the text of every instance and image file. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "render.h"
+
+static char *S(const char *s) { return (char *)s; }
+
+/* A full instance, as the decoder would produce it (strings never NULL). */
+static api_instance full_instance(void)
+{
+    static char *ips[] = {"10.0.0.5", "2001:db8::1"};
+    static api_gpu_usage gpus[] = {
+        {"0", "35.2", "60.1"},
+        {"1", "", "12"},
+    };
+    api_instance i = {
+        .uhost_id = S("uhost-1a2b3c4d"), .name = S("训练机 A"), .tag = S("Default"),
+        .remark = S("first\nsecond"), .zone = S("cn-wlcb-01"), .state = S("Running"),
+        .image_id = S("compshareImage-abc"), .image_name = S("Ubuntu 22.04"),
+        .image_type = S("System"), .instance_type = S("UHost"), .machine_type = S("G"),
+        .cpu_platform = S(""), .cpu_arch = S("x86_64"), .gpu_type = S("4090"),
+        .ssh_login_command = S("ssh root@10.0.0.5 -p 22"), .charge_type = S("Postpay"),
+        .auto_renew = S(""), .is_expire = S("No"), .cpu = 16, .memory_mb = 65536,
+        .gpu_count = 2, .gpu_memory_gb = 24, .create_time = 1700000000, .expire_time = 1800000000,
+        .update_time = 1700000500, .ips = ips, .n_ips = 2, .cpu_usage_rate = S("12.5"),
+        .mem_usage_rate = S("40"), .gpus = gpus, .n_gpus = 2,
+        .info_json = S("{\n  \"UHostId\": \"uhost-1a2b3c4d\"\n}"),
+    };
+    return i;
+}
+
+/* An instance where the API left nearly everything out. */
+static api_instance empty_instance(void)
+{
+    api_instance i = {0};
+    char **strs[] = {&i.uhost_id, &i.name, &i.tag, &i.remark, &i.zone, &i.state,
+                     &i.image_id, &i.image_name, &i.image_type, &i.instance_type,
+                     &i.machine_type, &i.cpu_platform, &i.cpu_arch, &i.gpu_type,
+                     &i.ssh_login_command, &i.charge_type, &i.auto_renew, &i.is_expire,
+                     &i.cpu_usage_rate, &i.mem_usage_rate, &i.info_json};
+    for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++)
+        *strs[k] = S("");
+    i.uhost_id = S("uhost-empty");
+    return i;
+}
+
+static char *render_inst(const api_instance *i, const char *file)
+{
+    strbuf b;
+    strbuf_init(&b);
+    int rc = render_instance(i, file, &b);
+    assert_int_equal(rc, 0);
+    return strbuf_take(&b, NULL);
+}
+
+#define assert_renders(inst, file, expected)                                                    \
+    do {                                                                                        \
+        char *got_ = render_inst((inst), (file));                                               \
+        assert_string_equal(got_, (expected));                                                  \
+        free(got_);                                                                             \
+    } while (0)
+
+static void test_instance_values(void **state)
+{
+    api_instance i = full_instance();
+    assert_renders(&i, "status", "Running\n");
+    assert_renders(&i, "name", "训练机 A\n");
+    assert_renders(&i, "image", "compshareImage-abc\n");
+    assert_renders(&i, "zone", "cn-wlcb-01\n");
+    assert_renders(&i, "region", "cn-wlcb\n");
+    assert_renders(&i, "gpu_type", "4090\n");
+    assert_renders(&i, "gpu_count", "2\n");
+    assert_renders(&i, "gpu_memory_gb", "24\n");
+    assert_renders(&i, "cpu", "16\n");
+    assert_renders(&i, "memory_mb", "65536\n");
+    assert_renders(&i, "ssh", "ssh root@10.0.0.5 -p 22\n");
+    assert_renders(&i, "image_name", "Ubuntu 22.04\n");
+    assert_renders(&i, "instance_type", "UHost\n");
+    assert_renders(&i, "machine_type", "G\n");
+    assert_renders(&i, "charge_type", "Postpay\n");
+    assert_renders(&i, "tag", "Default\n");
+    assert_renders(&i, "create_time", "1700000000\n");
+    assert_renders(&i, "expire_time", "1800000000\n");
+    assert_renders(&i, "cpu_usage", "12.5\n");
+    assert_renders(&i, "mem_usage", "40\n");
+}
+
+static void test_instance_lists(void **state)
+{
+    api_instance i = full_instance();
+    assert_renders(&i, "ip", "10.0.0.5\n2001:db8::1\n");
+    /* one line per GPU; a field the API left out is "-" so columns stay put */
+    assert_renders(&i, "gpu_usage", "0 35.2 60.1\n1 - 12\n");
+    i.n_ips = 0;
+    i.n_gpus = 0;
+    assert_renders(&i, "ip", "");
+    assert_renders(&i, "gpu_usage", "");
+}
+
+/* A value with a line break still renders as one line. */
+static void test_instance_one_line(void **state)
+{
+    api_instance i = full_instance();
+    assert_renders(&i, "remark", "first second\n");
+    i.name = S("a\tb\r");
+    assert_renders(&i, "name", "a b \n");
+}
+
+static void test_instance_missing_fields(void **state)
+{
+    api_instance i = empty_instance();
+    /* an empty State is the API saying it does not know */
+    assert_renders(&i, "status", "Unknown\n");
+    assert_renders(&i, "name", "");
+    assert_renders(&i, "zone", "");
+    assert_renders(&i, "region", "");
+    assert_renders(&i, "gpu_count", "0\n");
+    assert_renders(&i, "create_time", "");
+    assert_renders(&i, "expire_time", "");
+    assert_renders(&i, "cpu_usage", "");
+    assert_renders(&i, "info.json", "");
+}
+
+static void test_instance_info_json_newline(void **state)
+{
+    api_instance i = full_instance();
+    assert_renders(&i, "info.json", "{\n  \"UHostId\": \"uhost-1a2b3c4d\"\n}\n");
+    i.info_json = S("{}\n"); /* already ends with one: not doubled */
+    assert_renders(&i, "info.json", "{}\n");
+}
+
+/* Every listed data file renders, non-empty ones end with exactly one newline. */
+static void test_every_instance_file(void **state)
+{
+    api_instance i = full_instance();
+    size_t n = 0;
+    for (const file_def *d = render_instance_files; d->name; d++, n++) {
+        strbuf b;
+        strbuf_init(&b);
+        int rc = render_instance(&i, d->name, &b);
+        if (strcmp(d->name, "ctl") == 0 || strcmp(d->name, "error") == 0) {
+            assert_int_equal(rc, -ENOENT); /* the tree's own files */
+        } else {
+            assert_int_equal(rc, 0);
+            assert_true(b.len > 0);
+            assert_int_equal(b.data[b.len - 1], '\n');
+        }
+        strbuf_free(&b);
+    }
+    assert_true(n >= 26);
+    strbuf b;
+    strbuf_init(&b);
+    assert_int_equal(render_instance(&i, "Password", &b), -ENOENT);
+    assert_int_equal(render_instance(&i, "nosuch", &b), -ENOENT);
+    strbuf_free(&b);
+}
+
+static void test_file_defs(void **state)
+{
+    const file_def *d = render_find(render_instance_files, "name");
+    assert_non_null(d);
+    assert_true(d->writable);
+    assert_true(render_find(render_instance_files, "image")->writable);
+    assert_true(render_find(render_instance_files, "ctl")->writable);
+    assert_false(render_find(render_instance_files, "status")->writable);
+    assert_null(render_find(render_instance_files, "progress"));
+    /* only name, image and ctl are writable anywhere */
+    const file_def *lists[] = {render_instance_files, render_image_files,
+                               render_platform_image_files};
+    size_t writable = 0;
+    for (size_t l = 0; l < 3; l++)
+        for (d = lists[l]; d->name; d++)
+            writable += d->writable;
+    assert_int_equal(writable, 3);
+    assert_non_null(render_find(render_image_files, "progress"));
+    assert_null(render_find(render_platform_image_files, "progress"));
+    assert_non_null(render_find(render_platform_image_files, "info.json"));
+}
+
+static char *render_img(const api_image *img, const api_progress *p, const char *file)
+{
+    strbuf b;
+    strbuf_init(&b);
+    assert_int_equal(render_image(img, p, file, &b), 0);
+    return strbuf_take(&b, NULL);
+}
+
+#define assert_image(img, p, file, expected)                                                     \
+    do {                                                                                        \
+        char *got_ = render_img((img), (p), (file));                                            \
+        assert_string_equal(got_, (expected));                                                  \
+        free(got_);                                                                             \
+    } while (0)
+
+static void test_image_files(void **state)
+{
+    api_image img = {
+        .image_id = S("compshareImage-xyz"), .name = S("我的镜像"), .image_type = S("Custom"),
+        .status = S("Making"), .description = S("torch\n2.1"), .failed_reason = S(""),
+        .container = S("False"), .size_mb = 20480, .create_time = 1700000000,
+        .info_json = S("{\"CompShareImageId\": \"compshareImage-xyz\"}"),
+    };
+    api_progress p = {.process = 65.5, .total_duration = 300, .remaining_duration = 105};
+    assert_image(&img, NULL, "status", "Making\n");
+    assert_image(&img, NULL, "name", "我的镜像\n");
+    assert_image(&img, NULL, "type", "Custom\n");
+    assert_image(&img, NULL, "size_mb", "20480\n");
+    assert_image(&img, NULL, "description", "torch 2.1\n");
+    assert_image(&img, NULL, "create_time", "1700000000\n");
+    assert_image(&img, NULL, "info.json", "{\"CompShareImageId\": \"compshareImage-xyz\"}\n");
+    assert_image(&img, &p, "progress", "65.5\n");
+    assert_image(&img, &p, "remaining", "105\n");
+    assert_image(&img, &p, "total", "300\n");
+    img.status = S("");
+    assert_image(&img, NULL, "status", "Unknown\n");
+
+    strbuf b;
+    strbuf_init(&b);
+    assert_int_equal(render_image(&img, NULL, "progress", &b), -EINVAL);
+    assert_int_equal(render_image(&img, &p, "nosuch", &b), -ENOENT);
+    strbuf_free(&b);
+}
+
+static void test_progress_format(void **state)
+{
+    api_image img = {.image_id = S("i"), .name = S(""), .status = S("Making")};
+    struct {
+        double in;
+        const char *out;
+    } cases[] = {
+        {65.5, "65.5\n"}, {100, "100\n"}, {0, "0\n"}, {99.96, "100\n"},
+        {12.34, "12.3\n"}, {7.0, "7\n"},  {-0.0, "0\n"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        api_progress p = {.process = cases[k].in};
+        assert_image(&img, &p, "progress", cases[k].out);
+    }
+}
+
+static void test_needs_progress(void **state)
+{
+    assert_true(render_image_needs_progress("progress"));
+    assert_true(render_image_needs_progress("remaining"));
+    assert_true(render_image_needs_progress("total"));
+    assert_false(render_image_needs_progress("status"));
+    assert_false(render_image_needs_progress("info.json"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_instance_values),
+        cmocka_unit_test(test_instance_lists),
+        cmocka_unit_test(test_instance_one_line),
+        cmocka_unit_test(test_instance_missing_fields),
+        cmocka_unit_test(test_instance_info_json_newline),
+        cmocka_unit_test(test_every_instance_file),
+        cmocka_unit_test(test_file_defs),
+        cmocka_unit_test(test_image_files),
+        cmocka_unit_test(test_progress_format),
+        cmocka_unit_test(test_needs_progress),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
