@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,17 +318,34 @@ int api_describe_instances(api_client *c, const char *const *ids, size_t n_ids,
 
 /* ---- images ---- */
 
+/* Custom images and their progress belong to a region, yet the API requires a
+ * Zone with them (any zone of the region sees the same images). Without a
+ * configured zone, the region's first zone "<region>-01" is named. */
+static int add_region_zone(api_client *c, params *p)
+{
+    if (api_client_zone(c)[0])
+        return params_add(p, "Zone", api_client_zone(c));
+    if (!api_client_region(c)[0])
+        return 0;
+    char zone[160];
+    snprintf(zone, sizeof zone, "%s-01", api_client_region(c));
+    return params_add(p, "Zone", zone);
+}
+
 typedef struct image_filter {
     const char *action;
     const char *image_type; /* platform images only */
     const char *image_id;
+    bool zone_required;
 } image_filter;
 
 static int fill_images(api_client *c, const void *arg, params *p)
 {
     const image_filter *f = arg;
     int rc = params_add(p, "Action", f->action);
-    if (!rc && api_client_zone(c)[0])
+    if (!rc && f->zone_required)
+        rc = add_region_zone(c, p);
+    else if (!rc && api_client_zone(c)[0])
         rc = params_add(p, "Zone", api_client_zone(c));
     if (!rc && f->image_type)
         rc = params_add(p, "ImageType", f->image_type);
@@ -368,7 +386,7 @@ static int describe_images(api_client *c, const image_filter *f, api_image_list 
 int api_describe_custom_images(api_client *c, const char *image_id, api_image_list *out,
                                api_error *err)
 {
-    image_filter f = {"DescribeCompShareCustomImages", NULL, image_id};
+    image_filter f = {"DescribeCompShareCustomImages", NULL, image_id, true};
     return describe_images(c, &f, out, err);
 }
 
@@ -376,7 +394,7 @@ int api_describe_platform_images(api_client *c, const char *image_type, const ch
                                  api_image_list *out, api_error *err)
 {
     image_filter f = {"DescribeCompShareImages",
-                      image_type && image_type[0] ? image_type : "System", image_id};
+                      image_type && image_type[0] ? image_type : "System", image_id, false};
     return describe_images(c, &f, out, err);
 }
 
@@ -391,8 +409,8 @@ int api_image_progress(api_client *c, const char *image_id, api_progress *out, a
     params p;
     params_init(&p);
     int rc = params_add(&p, "Action", action);
-    if (!rc && api_client_zone(c)[0])
-        rc = params_add(&p, "Zone", api_client_zone(c));
+    if (!rc)
+        rc = add_region_zone(c, &p);
     if (!rc)
         rc = params_add(&p, "CompShareImageId", image_id);
     cJSON *answer = NULL;

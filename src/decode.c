@@ -233,10 +233,18 @@ int decode_answer(const char *body, size_t len, cJSON **json, int *retcode, char
         problem = "empty answer";
         goto bad;
     }
-    root = cJSON_ParseWithLengthOpts(body, len, NULL, 1);
+    const char *end = NULL;
+    root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
     if (!root) {
         problem = "answer is not JSON";
         goto bad;
+    }
+    /* Only blanks may follow the value: "{...} junk" is not an answer. */
+    for (; end && end < body + len; end++) {
+        if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n') {
+            problem = "answer has bytes after the JSON";
+            goto bad;
+        }
     }
     if (!cJSON_IsObject(root)) {
         problem = "answer is not a JSON object";
