@@ -19,6 +19,8 @@ SIM_PRIVATE_KEY=test-private-key-$$
 mkdir -p "$MNT"
 
 t_cleanup() {
+  # A script may define t_extra_cleanup for mounts and daemons of its own.
+  if declare -F t_extra_cleanup >/dev/null; then t_extra_cleanup; fi
   fs_unmount
   sim_stop
   rm -rf "$T_WORK"
@@ -72,11 +74,19 @@ errno_text() {
 }
 
 # write_file FILE TEXT: one write(2) of TEXT plus a newline, as `echo TEXT > FILE`
-# does. Prints the shell's error (empty on success); returns the write's status.
-write_file() {
-  local out
-  out=$( { printf '%s\n' "$2" > "$1"; } 2>&1 )
-  local rc=$?
+# does. Prints the error (empty on success); returns the write's status.
+write_file() { write_raw "$1" "$2"$'\n'; }
+
+# write_raw FILE DATA: open(O_WRONLY|O_CREAT|O_TRUNC) as `>` does, then exactly
+# one write(2) of DATA as it is (any size, no newline added; nothing written
+# when DATA is empty). Prints the error (empty on success); returns the status.
+# Bounded: a write that hangs is killed after 60 s (status 124).
+write_raw() {
+  local tmp=$T_WORK/raw.$BASHPID out rc
+  printf '%s' "$2" >"$tmp"
+  out=$(timeout -k 5 60 dd if="$tmp" of="$1" bs=1M count=1 status=none 2>&1)
+  rc=$?
+  rm -f "$tmp"
   printf '%s' "$out"
   return $rc
 }
@@ -92,6 +102,69 @@ expect_write_errno() {
   else
     fail "$1: expected $2, got: $out"
   fi
+}
+
+# expect_raw_errno DESCRIPTION ERRNO[|ERRNO...] FILE DATA: like
+# expect_write_errno with write_raw's exact bytes.
+expect_raw_errno() {
+  local out rc e
+  out=$(write_raw "$3" "$4")
+  rc=$?
+  if [ $rc -eq 0 ]; then fail "$1: write succeeded, expected $2"; return; fi
+  if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then fail "$1: write hung (killed after 60 s)"; return; fi
+  for e in ${2//|/ }; do
+    if [[ "$out" == *"$(errno_text "$e")"* ]]; then pass "$1 ($e)"; return; fi
+  done
+  fail "$1: expected $2, got: $out"
+}
+
+# expect_errno DESCRIPTION ERRNO[|ERRNO...] COMMAND...: the command (killed
+# after 60 s) must fail, and its stderr must carry one of the errnos' texts.
+expect_errno() {
+  local d=$1 want=$2 out rc e
+  shift 2
+  out=$(timeout -k 5 60 "$@" 2>&1 >/dev/null)
+  rc=$?
+  if [ $rc -eq 0 ]; then fail "$d: succeeded, expected $want"; return; fi
+  if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then fail "$d: hung (killed after 60 s)"; return; fi
+  for e in ${want//|/ }; do
+    if [[ "$out" == *"$(errno_text "$e")"* ]]; then pass "$d ($e)"; return; fi
+  done
+  fail "$d: expected $want, got: $out"
+}
+
+# rd FILE: its content (command substitution drops the final newline), never
+# hanging; empty when the read fails.
+rd() { timeout -k 5 30 cat "$1" 2>/dev/null; }
+
+# pick_instance STATE: an instance in STATE that no earlier pick_instance of
+# this script returned, and not one that a Making custom image blocks: the sim
+# makes one from its instance #1, a Stopped one in cn-wlcb-02, so Stopped ones
+# of that zone are never picked.
+pick_instance() {
+  local d id
+  touch "$T_WORK/picked"
+  for d in "$MNT"/instances/*/; do
+    id=$(basename "$d")
+    grep -qx "$id" "$T_WORK/picked" && continue
+    [ "$(rd "$d/status")" == "$1" ] || continue
+    if [ "$1" == Stopped ] && [ "$(rd "$d/zone")" == cn-wlcb-02 ]; then continue; fi
+    echo "$id" >>"$T_WORK/picked"
+    echo "$id"
+    return 0
+  done
+  return 1
+}
+
+# api_changes: how many state-changing API requests the sim served since the
+# last sim_stats_reset.
+api_changes() {
+  local a n=0
+  for a in RebootCompShareInstance StopCompShareInstance StartCompShareInstance \
+    ReinstallCompShareInstance ModifyCompShareInstanceName CreateCompShareCustomImage; do
+    n=$((n + $(sim_count $a)))
+  done
+  echo "$n"
 }
 
 # ---- FUSE availability ----
@@ -147,7 +220,7 @@ sim_faults() {
     "$SIM_URL/_sim/faults" >/dev/null
 }
 sim_faults_clear() {
-  sim_faults '{"latency_ms":0,"jitter_ms":0,"http_5xx":0,"retcode_150":0,"retcode_153":0,"hang":0,"malformed":0,"string_numbers":false}'
+  curl -s --max-time 10 -X POST "$SIM_URL/_sim/faults/reset" >/dev/null
 }
 
 # ---- the mount ----

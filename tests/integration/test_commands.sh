@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Every command of the contract ("Control files"), as a user types it, with
+# its exact effect: reboot, stop, start, reinstall (ctl and the image file),
+# mkimage, rename; `cat ctl`; O_TRUNC and truncate on control files; fresh
+# data right after a command; the error files after a failure and a success.
+#
+# The mount's ttl is 5 s, so a status served from the cache after a command
+# would still say the old state: "Rebooting" right after the reboot proves the
+# command refreshed the instance. With --time-scale 20 a reboot takes 1.5 s.
+. "$(dirname "$0")/lib.sh"
+require_fuse
+
+sim_start --instances 40 --seed 2 --time-scale 20
+fs_mount -o ttl=5
+
+I=$MNT/instances
+images_before=$(ls "$MNT/images")
+
+# ---- cat ctl ----
+A=$(pick_instance Running)
+ctl_text=$(rd "$I/$A/ctl")
+for c in reboot stop start "reinstall" "mkimage"; do
+  expect_match "cat ctl lists $c" "$ctl_text" "(^|$'\n')$c"
+done
+
+# ---- reboot: Rebooting at once (not a cached Running), then Running ----
+expect_eq "reboot: instance starts Running" "$(rd "$I/$A/status")" "Running"
+rd "$I/$A/status" >/dev/null # cached now
+sim_stats_reset
+out=$( { echo reboot >"$I/$A/ctl"; } 2>&1)
+expect_eq "echo reboot > ctl succeeds" "$?:$out" "0:"
+expect_eq "RebootCompShareInstance sent once" "$(sim_count RebootCompShareInstance)" "1"
+expect_eq "status right after reboot is Rebooting (fresh, not cached)" "$(rd "$I/$A/status")" "Rebooting"
+expect_true "after the reboot the instance is Running again" wait_for_status "$A" Running 30
+
+# ---- stop then start (blank-tolerant writes, no trailing newline) ----
+B=$(pick_instance Running)
+rd "$I/$B/status" >/dev/null
+out=$( { printf 'stop' >"$I/$B/ctl"; } 2>&1)
+expect_eq "printf stop > ctl (no newline) succeeds" "$?:$out" "0:"
+expect_eq "status right after stop is Stopping" "$(rd "$I/$B/status")" "Stopping"
+expect_true "stopped instance reaches Stopped" wait_for_status "$B" Stopped 30
+out=$( { printf '  start \t\n' >"$I/$B/ctl"; } 2>&1)
+expect_eq "'  start \\t' > ctl (surrounding blanks) succeeds" "$?:$out" "0:"
+expect_eq "status right after start is Starting" "$(rd "$I/$B/status")" "Starting"
+expect_true "started instance reaches Running" wait_for_status "$B" Running 30
+
+# ---- start a Stopped instance of the starting fleet ----
+S=$(pick_instance Stopped)
+out=$( { echo start >"$I/$S/ctl"; } 2>&1)
+expect_eq "echo start > ctl on a Stopped instance succeeds" "$?:$out" "0:"
+expect_eq "status right after start is Starting" "$(rd "$I/$S/status")" "Starting"
+expect_true "it reaches Running" wait_for_status "$S" Running 30
+
+# ---- reinstall IMAGE_ID (ctl) ----
+C=$(pick_instance Stopped)
+old=$(rd "$I/$C/image")
+new=""
+for p in $(ls "$MNT/platform-images"); do
+  [ "$p" != "$old" ] && [ "$(rd "$MNT/platform-images/$p/status")" == Available ] && { new=$p; break; }
+done
+sim_stats_reset
+out=$( { echo "reinstall $new" >"$I/$C/ctl"; } 2>&1)
+expect_eq "echo 'reinstall $new' > ctl on a Stopped instance succeeds" "$?:$out" "0:"
+expect_eq "ReinstallCompShareInstance sent once" "$(sim_count ReinstallCompShareInstance)" "1"
+expect_eq "status right after reinstall is Initializing" "$(rd "$I/$C/status")" "Initializing"
+expect_eq "image right after reinstall is the new image" "$(rd "$I/$C/image")" "$new"
+expect_true "reinstalled instance boots to Running" wait_for_status "$C" Running 30
+expect_eq "image shows the new ID after the reinstall" "$(rd "$I/$C/image")" "$new"
+expect_match "info.json shows the new image" "$(rd "$I/$C/info.json")" "\"$new\""
+
+# ---- echo IMAGE_ID > image ----
+D=$(pick_instance Stopped)
+old=$(rd "$I/$D/image")
+new2=""
+for p in $(ls "$MNT/platform-images" | sort -r); do
+  [ "$p" != "$old" ] && { new2=$p; break; }
+done
+sim_stats_reset
+out=$( { echo "$new2" >"$I/$D/image"; } 2>&1)
+expect_eq "echo IMAGE_ID > image succeeds" "$?:$out" "0:"
+expect_eq "writing image sends ReinstallCompShareInstance" "$(sim_count ReinstallCompShareInstance)" "1"
+expect_eq "image right after the write is the new ID" "$(rd "$I/$D/image")" "$new2"
+expect_eq "status right after is Initializing" "$(rd "$I/$D/status")" "Initializing"
+expect_true "it boots to Running" wait_for_status "$D" Running 30
+
+# ---- mkimage NAME ----
+E=$(pick_instance Running)
+iname="测试镜像-$$"
+sim_stats_reset
+out=$( { echo "mkimage $iname" >"$I/$E/ctl"; } 2>&1)
+expect_eq "echo 'mkimage $iname' > ctl succeeds" "$?:$out" "0:"
+expect_eq "CreateCompShareCustomImage sent once" "$(sim_count CreateCompShareCustomImage)" "1"
+newimg=""
+for _ in $(seq 1 100); do
+  for im in $(ls "$MNT/images"); do
+    grep -qx "$im" <<<"$images_before" && continue
+    [ "$(rd "$MNT/images/$im/name")" == "$iname" ] && newimg=$im
+  done
+  [ -n "$newimg" ] && break
+  sleep 0.2
+done
+expect_match "a new image named $iname appears under images/" "$newimg" '.'
+if [ -n "$newimg" ]; then
+  expect_eq "the new image is Making" "$(rd "$MNT/images/$newimg/status")" "Making"
+  expect_match "the new image has a progress" "$(rd "$MNT/images/$newimg/progress")" '^[0-9]+(\.[0-9])?$'
+fi
+expect_eq "mkimage leaves the instance Running" "$(rd "$I/$E/status")" "Running"
+
+# ---- rename (name file), by-name follows at once ----
+F=$(pick_instance Running)
+oldname=$(rd "$I/$F/name")
+newname="改名-$$-ok"
+rd "$I/$F/name" >/dev/null
+ls "$MNT/by-name" >/dev/null
+sim_stats_reset
+out=$( { echo "$newname" >"$I/$F/name"; } 2>&1)
+expect_eq "echo NEW > name succeeds" "$?:$out" "0:"
+expect_eq "ModifyCompShareInstanceName sent once" "$(sim_count ModifyCompShareInstanceName)" "1"
+expect_eq "cat name right after the rename is the new name" "$(rd "$I/$F/name")" "$newname"
+expect_eq "by-name/$newname leads to the instance" "$(readlink "$MNT/by-name/$newname")" \
+  "../instances/$F"
+expect_eq "cat by-name/$newname/name" "$(rd "$MNT/by-name/$newname/name")" "$newname"
+if [ "$(grep -lx -- "$oldname" "$I"/*/name 2>/dev/null | wc -l)" == 0 ]; then
+  expect_eq "no link for the old name $oldname remains" \
+    "$(ls "$MNT/by-name" | grep -cF -- "$oldname")" "0"
+fi
+expect_match "info.json has the new name" "$(rd "$I/$F/info.json")" "\"$newname\""
+out=$( { echo "  name with  inner spaces  " >"$I/$F/name"; } 2>&1)
+expect_eq "a name with inner spaces, surrounding blanks trimmed" \
+  "$?:$out:$(rd "$I/$F/name")" "0::name with  inner spaces"
+
+# ---- O_TRUNC and truncate ----
+G=$(pick_instance Running)
+name_g=$(rd "$I/$G/name")
+image_g=$(rd "$I/$G/image")
+sim_stats_reset
+for f in ctl name image; do
+  expect_true "truncate -s 0 $f succeeds" truncate -s 0 "$I/$G/$f"
+  out=$( { : >"$I/$G/$f"; } 2>&1)
+  expect_eq ": > $f (open O_TRUNC, no write) succeeds" "$?:$out" "0:"
+done
+expect_eq "truncating and empty opens sent no command" "$(api_changes)" "0"
+expect_eq "name unchanged by truncation" "$(rd "$I/$G/name")" "$name_g"
+expect_eq "image unchanged by truncation" "$(rd "$I/$G/image")" "$image_g"
+expect_eq "status unchanged by truncation" "$(rd "$I/$G/status")" "Running"
+expect_true "ctl still lists the commands after truncation" grep -q reboot "$I/$G/ctl"
+
+# ---- error files: a failure fills them, a later success empties the instance's ----
+H=$(pick_instance Stopped)
+expect_eq "instance error is empty before" "$(stat -c %s "$I/$H/error")" "0"
+expect_write_errno "reboot of a Stopped instance fails" EPERM "$I/$H/ctl" reboot
+e=$(rd "$I/$H/error")
+expect_match "instance error holds the API's message" "$e" "InvalidInstanceState"
+expect_eq "instance error is one line" "$(rd "$I/$H/error" | wc -l)" "1"
+expect_match "mount error holds the API's message" "$(rd "$MNT/error")" "InvalidInstanceState"
+expect_eq "stat size of error matches its content" "$(stat -c %s "$I/$H/error")" \
+  "$(wc -c <"$I/$H/error")"
+out=$( { echo start >"$I/$H/ctl"; } 2>&1)
+expect_eq "a later start of that instance succeeds" "$?:$out" "0:"
+expect_eq "instance error is empty after the success" "$(rd "$I/$H/error")" ""
+expect_eq "and its size is 0" "$(stat -c %s "$I/$H/error")" "0"
+expect_true "it reaches Running" wait_for_status "$H" Running 30
+
+finish

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# Start-up and shutdown of the daemon (contract: "Configuration of
+# compsharefs"): refusals without keys, with rejected keys and with an
+# unreachable endpoint (exit non-zero, one line, nothing mounted); keys from
+# the environment and from ~/.ucloud profiles; a warning for a credentials file
+# others can read; the private key in no message, argv, environment, debug log
+# or file of the mount; SIGTERM unmounts cleanly; after kill -9 the mountpoint
+# is a plain directory again (auto_unmount).
+#
+# compsharefs runs here with a clean environment (env -i) and HOME pointing to
+# a directory of the test, so that no real ~/.ucloud or UCLOUD_* is seen.
+. "$(dirname "$0")/lib.sh"
+require_fuse
+
+sim_start --instances 8 --seed 7 --time-scale 20
+NLISTED=7 # #7 is in cn-sh2
+PUB=$SIM_PUBLIC_KEY
+PRIV=$SIM_PRIVATE_KEY
+
+EXTRA_PIDS="" EXTRA_MNTS=""
+t_extra_cleanup() {
+  local m p
+  for m in $EXTRA_MNTS; do
+    mountpoint -q "$m" 2>/dev/null && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null; }
+  done
+  for p in $EXTRA_PIDS; do kill -9 "$p" 2>/dev/null; done
+  EXTRA_PIDS="" EXTRA_MNTS=""
+}
+
+newdir() { mktemp -d "$T_WORK/$1.XXXX"; }
+
+# run_refused NAME HOME [VAR=VALUE...] -- ARGS...: runs compsharefs in the
+# foreground with a clean environment; sets RC and ERR (stderr), and MP (the
+# mountpoint, which must not be mounted).
+run_refused() {
+  local name=$1 home=$2
+  shift 2
+  local envs=()
+  while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  shift
+  MP=$(newdir "$name")
+  EXTRA_MNTS+=" $MP"
+  timeout -k 5 60 env -i PATH="$PATH" HOME="$home" "${envs[@]}" \
+    "$COMPSHAREFS_BIN" -f "$@" "$MP" >"$T_WORK/$name.out" 2>"$T_WORK/$name.err"
+  RC=$?
+  ERR=$(cat "$T_WORK/$name.err")
+}
+
+# start_daemon NAME HOME [VAR=VALUE...] -- ARGS...: starts compsharefs in the
+# foreground, in the background; sets PID, MP and LOG; returns 1 when it does
+# not mount within 10 s.
+start_daemon() {
+  local name=$1 home=$2
+  shift 2
+  local envs=()
+  while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  shift
+  MP=$(newdir "$name")
+  LOG=$T_WORK/$name.log
+  EXTRA_MNTS+=" $MP"
+  env -i PATH="$PATH" HOME="$home" "${envs[@]}" "$COMPSHAREFS_BIN" -f "$@" "$MP" >"$LOG" 2>&1 &
+  PID=$!
+  EXTRA_PIDS+=" $PID"
+  local i
+  for i in $(seq 1 200); do
+    mountpoint -q "$MP" && return 0
+    kill -0 "$PID" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
+# stop_daemon: SIGTERM, then wait (bounded); sets STOP_RC.
+stop_daemon() {
+  kill -TERM "$PID" 2>/dev/null
+  local i
+  for i in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+  wait "$PID" 2>/dev/null
+  STOP_RC=$?
+}
+
+no_key() { # no_key DESCRIPTION TEXT
+  if [[ "$2" == *"$PRIV"* ]]; then fail "$1: the private key appears"; else pass "$1: no private key"; fi
+}
+
+EMPTY=$(newdir emptyhome)
+
+# ---- refusals ----
+run_refused nokeys "$EMPTY" -- -o "endpoint=$SIM_URL"
+expect_true "no keys: exits non-zero (not by the timeout)" test "$RC" -ne 0 -a "$RC" -ne 124 -a "$RC" -ne 137
+expect_eq "no keys: one line on stderr" "$(grep -c . <<<"$ERR")" "1"
+expect_match "no keys: names the environment variables it looked at" "$ERR" "UCLOUD_PUBLIC_KEY"
+expect_match "no keys: names the credentials file it looked at" "$ERR" "credential\\.json"
+expect_eq "no keys: nothing mounted" "$(mountpoint -q "$MP" && echo mounted)" ""
+
+run_refused nokeys-missingfile "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$T_WORK/nope.json"
+expect_true "credentials=FILE that does not exist: exits non-zero" test "$RC" -ne 0 -a "$RC" -ne 124
+expect_match "... and names the file" "$ERR" "nope\\.json"
+expect_eq "... nothing mounted" "$(mountpoint -q "$MP" && echo mounted)" ""
+
+BADPRIV=wrong-private-key-$$
+printf '{"public_key": "%s", "private_key": "%s"}\n' "$PUB" "$BADPRIV" >"$T_WORK/bad.json"
+chmod 600 "$T_WORK/bad.json"
+run_refused wrongkey "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$T_WORK/bad.json"
+expect_true "wrong private key: exits non-zero" test "$RC" -ne 0 -a "$RC" -ne 124 -a "$RC" -ne 137
+expect_eq "wrong private key: one line on stderr" "$(grep -c . <<<"$ERR")" "1"
+expect_match "wrong private key: says the keys were rejected" "$ERR" "[Rr]eject"
+expect_match "wrong private key: says where the keys came from" "$ERR" "bad\\.json"
+[[ "$ERR" == *"$BADPRIV"* ]] && fail "wrong private key: the (wrong) private key appears" ||
+  pass "wrong private key: the key given is not in the message"
+no_key "wrong private key message" "$ERR"
+expect_eq "wrong private key: nothing mounted" "$(mountpoint -q "$MP" && echo mounted)" ""
+
+run_refused wrongpub "$EMPTY" UCLOUD_PUBLIC_KEY=nobody-$$ UCLOUD_PRIVATE_KEY="$PRIV" -- \
+  -o "endpoint=$SIM_URL"
+expect_true "unknown public key: exits non-zero" test "$RC" -ne 0 -a "$RC" -ne 124 -a "$RC" -ne 137
+expect_match "unknown public key: says the keys were rejected" "$ERR" "[Rr]eject"
+expect_match "unknown public key: names UCLOUD_PUBLIC_KEY as the source" "$ERR" "UCLOUD_PUBLIC_KEY"
+no_key "unknown public key message" "$ERR"
+expect_eq "unknown public key: nothing mounted" "$(mountpoint -q "$MP" && echo mounted)" ""
+
+run_refused unreachable "$EMPTY" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- \
+  -o "endpoint=http://127.0.0.1:1,timeout=2"
+expect_true "unreachable endpoint: exits non-zero" test "$RC" -ne 0 -a "$RC" -ne 124 -a "$RC" -ne 137
+expect_eq "unreachable endpoint: one line on stderr" "$(grep -c . <<<"$ERR")" "1"
+expect_match "unreachable endpoint: says it cannot reach it" "$ERR" "([Rr]each|[Cc]onnect)"
+expect_match "unreachable endpoint: names the endpoint" "$ERR" "127\\.0\\.0\\.1:1"
+no_key "unreachable endpoint message" "$ERR"
+expect_eq "unreachable endpoint: nothing mounted" "$(mountpoint -q "$MP" && echo mounted)" ""
+
+# ---- keys from the environment; the key in no argv, environ, file ----
+if start_daemon envkeys "$EMPTY" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- \
+  -o "endpoint=$SIM_URL"; then
+  pass "keys from UCLOUD_PUBLIC_KEY/UCLOUD_PRIVATE_KEY: mounted"
+  expect_eq "env keys: instances listed" "$(ls "$MP/instances" | wc -l)" "$NLISTED"
+  no_key "argv of the daemon (/proc/PID/cmdline)" "$(tr '\0' ' ' </proc/$PID/cmdline)"
+  no_key "environment of the daemon (/proc/PID/environ)" "$(tr '\0' '\n' </proc/$PID/environ)"
+  no_key "ps -ef -ww" "$(ps -eo args -ww)"
+  cat "$MP"/instances/*/* "$MP/metrics" "$MP/error" >/dev/null 2>&1
+  grep -rlF -- "$PRIV" "$MP" >"$T_WORK/found" 2>/dev/null
+  expect_eq "grep -r for the private key in the mount finds nothing" "$(cat "$T_WORK/found")" ""
+  stop_daemon
+  expect_eq "SIGTERM: the daemon exits with status 0" "$STOP_RC" "0"
+  expect_eq "SIGTERM: the mountpoint is unmounted" "$(mountpoint -q "$MP" && echo mounted)" ""
+  err=$(ls "$MP" 2>&1)
+  expect_eq "SIGTERM: the mountpoint is a plain, empty directory again" "$?:$err" "0:"
+  no_key "the daemon's output" "$(cat "$LOG")"
+else
+  fail "keys from the environment: did not mount: $(cat "$LOG")"
+fi
+
+# ---- -d debug log: no key, also after reads, a command and a failure ----
+CRED=$(write_credentials)
+if start_daemon debug "$EMPTY" -- -d -o "endpoint=$SIM_URL,credentials=$CRED"; then
+  pass "credentials=FILE with -d: mounted"
+  id=$(ls "$MP/instances" | head -n1)
+  cat "$MP"/instances/*/* >/dev/null 2>&1
+  echo reboot >"$MP/instances/$id/ctl" 2>/dev/null
+  echo reboot >"$MP/instances/$id/ctl" 2>/dev/null # the lock: a failure
+  cat "$MP/images"/*/progress "$MP/metrics" >/dev/null 2>&1
+  stop_daemon
+  expect_true "the -d log is not empty" test -s "$LOG"
+  no_key "the -d log" "$(cat "$LOG")"
+else
+  fail "credentials=FILE with -d: did not mount: $(cat "$LOG")"
+fi
+
+# ---- ~/.ucloud profiles ----
+H=$(newdir home)
+mkdir -p "$H/.ucloud"
+cat >"$H/.ucloud/credential.json" <<EOF
+[
+  {"profile": "default", "public_key": "$PUB", "private_key": "$BADPRIV"},
+  {"profile": "sim", "public_key": "$PUB", "private_key": "$PRIV"}
+]
+EOF
+cat >"$H/.ucloud/config.json" <<EOF
+[
+  {"profile": "default", "active": false, "region": "cn-wlcb", "zone": "", "project_id": "",
+   "base_url": "$SIM_URL", "timeout_sec": 5},
+  {"profile": "sim", "active": true, "region": "cn-wlcb", "zone": "", "project_id": "",
+   "base_url": "$SIM_URL", "timeout_sec": 5}
+]
+EOF
+chmod 600 "$H/.ucloud/credential.json"
+if start_daemon profile "$H" -- -o ttl=2; then
+  pass "keys and base_url from the active profile of ~/.ucloud: mounted"
+  expect_eq "profile: instances listed" "$(ls "$MP/instances" | wc -l)" "$NLISTED"
+  no_key "ps while mounted from the profile" "$(ps -eo args -ww)"
+  stop_daemon
+else
+  fail "the active profile of ~/.ucloud: did not mount: $(cat "$LOG")"
+fi
+run_refused profile-default "$H" -- -o profile=default
+expect_true "-o profile=default (its key is wrong): refused" test "$RC" -ne 0 -a "$RC" -ne 124 -a "$RC" -ne 137
+expect_match "-o profile=default: says the keys were rejected" "$ERR" "[Rr]eject"
+no_key "-o profile=default message" "$ERR"
+run_refused profile-env "$H" UCLOUD_PROFILE=default -- -o ttl=2
+expect_true "UCLOUD_PROFILE=default: refused as well" test "$RC" -ne 0 -a "$RC" -ne 124 -a "$RC" -ne 137
+# Now make "default" the active one; -o profile=sim still picks the good keys.
+sed -i 's/"active": false/"active": X/; s/"active": true/"active": false/; s/"active": X/"active": true/' \
+  "$H/.ucloud/config.json"
+if start_daemon profile-opt "$H" -- -o profile=sim; then
+  pass "-o profile=sim when default is active: mounted"
+  stop_daemon
+else
+  fail "-o profile=sim: did not mount: $(cat "$LOG")"
+fi
+if start_daemon profile-envkeys "$H" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- -o ttl=2; then
+  pass "UCLOUD_* keys win over ~/.ucloud/credential.json (base_url from the profile)"
+  stop_daemon
+else
+  fail "UCLOUD_* keys over credential.json: did not mount: $(cat "$LOG")"
+fi
+
+# ---- a credentials file others can read: a warning, and still a mount ----
+cp "$CRED" "$T_WORK/open.json"
+chmod 640 "$T_WORK/open.json"
+if start_daemon groupread "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$T_WORK/open.json"; then
+  pass "group-readable credentials file: mounted"
+  sleep 0.2
+  expect_match "group-readable credentials file: a warning naming the file" "$(cat "$LOG")" "open\\.json"
+  expect_match "... that says it is readable by others" "$(cat "$LOG")" \
+    "([Rr]eadable|[Pp]ermission|mode|chmod|0640|640)"
+  stop_daemon
+else
+  fail "group-readable credentials file: did not mount: $(cat "$LOG")"
+fi
+if start_daemon privfile "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED"; then
+  sleep 0.2
+  expect_eq "a 0600 credentials file: no warning about it" \
+    "$(grep -ciE 'readable|permission|chmod' "$LOG")" "0"
+  stop_daemon
+else
+  fail "0600 credentials file: did not mount: $(cat "$LOG")"
+fi
+
+# ---- kill -9: auto_unmount leaves a plain directory ----
+if start_daemon killed "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED"; then
+  ls "$MP/instances" >/dev/null
+  kill -9 "$PID"
+  wait "$PID" 2>/dev/null
+  gone=""
+  for _ in $(seq 1 100); do
+    mountpoint -q "$MP" || { gone=1; break; }
+    sleep 0.1
+  done
+  expect_true "kill -9: the mount goes away by itself (auto_unmount)" test -n "$gone"
+  err=$(ls "$MP" 2>&1)
+  expect_eq "kill -9: no 'Transport endpoint is not connected', a plain directory" "$?:$err" "0:"
+else
+  fail "kill -9 test: did not mount: $(cat "$LOG")"
+fi
+
+finish
