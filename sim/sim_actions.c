@@ -1,0 +1,246 @@
+/* sim_actions.c - the instance actions of compshare-sim (describe, reboot, stop, start,
+ * reinstall, rename) and the table that maps action names to functions. The image
+ * actions are in sim_image_actions.c. The rules are those of compshare-api.md; the
+ * order of checks is documented in docs/simulator.md. */
+#include "sim_actions.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_args.h"
+#include "sim_render.h"
+
+int sim_fail(sim_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    err->code = code;
+    return code;
+}
+
+int find_instance_arg(sim_call *c, const char *also_required, sim_instance **out)
+{
+    const char *region, *zone;
+    int rc = arg_region_zone(c->p, true, true, &region, &zone, c->err);
+    if (rc)
+        return rc;
+    const char *id = arg_required(c->p, "UHostId", c->err);
+    if (!id)
+        return c->err->code;
+    if (also_required && !arg_required(c->p, also_required, c->err))
+        return c->err->code;
+    sim_instance *in = world_instance(c->w, id);
+    if (!in || strcmp(in->zone, zone) != 0)
+        /* The ID is ours (an existing-looking uhost-...) or the caller's; either way it
+         * names no instance here, so echoing it cannot mislead the classification. */
+        return sim_fail(c->err, SIM_E_INSTANCE_NOT_FOUND,
+                        "InstanceNotFound: instance %.40s does not exist in this zone", id);
+    *out = in;
+    return 0;
+}
+
+int check_can_operate(sim_call *c, const sim_instance *in, const char *what, sim_state need,
+                      sim_state or_need)
+{
+    if (c->now < in->lock_until) {
+        long long left = (long long)(in->lock_until - c->now + 0.999);
+        return sim_fail(c->err, SIM_E_IN_PROGRESS,
+                        "InstanceOperationInProgress: instance %s is busy with %s (about %lld s left)",
+                        in->id, sim_op_name(in->op), left < 1 ? 1 : left);
+    }
+    const sim_image *making = world_making_image_of(c->w, in);
+    if (making)
+        return sim_fail(c->err, SIM_E_IMAGE_MAKING,
+                        "InstanceImageMaking: custom image %s is being made from instance %s; %s "
+                        "must wait until it is Available",
+                        making->id, in->id, what);
+    if (in->state != need && in->state != or_need) {
+        if (need == or_need)
+            return sim_fail(c->err, SIM_E_INVALID_STATE,
+                            "InvalidInstanceState: instance %s is %s; %s needs %s", in->id,
+                            sim_state_name(in->state), what, sim_state_name(need));
+        return sim_fail(c->err, SIM_E_INVALID_STATE,
+                        "InvalidInstanceState: instance %s is %s; %s needs %s or %s", in->id,
+                        sim_state_name(in->state), what, sim_state_name(need),
+                        sim_state_name(or_need));
+    }
+    return 0;
+}
+
+/* Collect the UHostIds.N filter; returns the number of IDs (0 = no filter). */
+static size_t uhost_filter(const params *p, const char ***ids)
+{
+    *ids = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const char *name = p->items[i].name;
+        if (strncmp(name, "UHostIds.", 9) != 0 || !name[9] || strspn(name + 9, "0123456789") != strlen(name + 9))
+            continue;
+        const char **grown = realloc(*ids, (n + 1) * sizeof *grown);
+        if (!grown)
+            break;
+        *ids = grown;
+        (*ids)[n++] = p->items[i].value;
+    }
+    return n;
+}
+
+static bool in_filter(const char *id, const char **ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ids[i], id) == 0)
+            return true;
+    return false;
+}
+
+static int action_describe_instances(sim_call *c)
+{
+    const char *region, *zone;
+    long long offset, limit;
+    int rc = arg_region_zone(c->p, false, false, &region, &zone, c->err);
+    if (!rc)
+        rc = arg_paging(c->p, &offset, &limit, c->err);
+    if (rc)
+        return rc;
+    const char **ids;
+    size_t n_ids = uhost_filter(c->p, &ids);
+    bool any_ids = false;
+    for (size_t i = 0; i < c->p->n; i++)
+        any_ids |= strncmp(c->p->items[i].name, "UHostIds.", 9) == 0;
+
+    cJSON *set = cJSON_AddArrayToObject(c->resp, "UHostSet");
+    long long total = 0;
+    /* Instances are kept sorted by creation time and ID, so pages are stable. */
+    for (size_t i = 0; i < c->w->n_instances; i++) {
+        const sim_instance *in = &c->w->instances[i];
+        if (!zone_matches(in->zone, region, zone))
+            continue;
+        if (any_ids && !in_filter(in->id, ids, n_ids))
+            continue;
+        if (total >= offset && total < offset + limit && set)
+            cJSON_AddItemToArray(set, render_instance(c->w, in, c->now));
+        total++;
+    }
+    free(ids);
+    cJSON_AddNumberToObject(c->resp, "TotalCount", (double)total);
+    return 0;
+}
+
+/* Reboot, Stop and Start: same shape, different state rules. */
+static int simple_op(sim_call *c, sim_op op, const char *what, sim_state need)
+{
+    sim_instance *in;
+    int rc = find_instance_arg(c, NULL, &in);
+    if (!rc)
+        rc = check_can_operate(c, in, what, need, need);
+    if (rc)
+        return rc;
+    world_start_op(c->w, in, op, c->now);
+    cJSON_AddStringToObject(c->resp, "UHostId", in->id);
+    return 0;
+}
+
+static int action_reboot(sim_call *c) { return simple_op(c, SIM_OP_REBOOT, "reboot", SIM_RUNNING); }
+static int action_stop(sim_call *c) { return simple_op(c, SIM_OP_STOP, "stop", SIM_RUNNING); }
+static int action_start(sim_call *c) { return simple_op(c, SIM_OP_START, "start", SIM_STOPPED); }
+
+/* An image this instance may be reinstalled with: any platform image, or an Available
+ * custom image of the instance's region. */
+static int reinstall_image(sim_call *c, const sim_instance *in, const char *image_id,
+                           const sim_image **out)
+{
+    const sim_image *img = world_image(c->w, image_id);
+    char region[64];
+    zone_region(in->zone, region, sizeof region);
+    if (!img || (img->region[0] && strcmp(img->region, region) != 0))
+        return sim_fail(c->err, SIM_E_IMAGE_NOT_FOUND,
+                        "ImageNotFound: image %.48s does not exist in this region", image_id);
+    if (img->status != SIM_IMG_AVAILABLE)
+        return sim_fail(c->err, SIM_E_IMAGE_NOT_FOUND,
+                        "ImageNotFound: image %s is %s, only Available images can be used", img->id,
+                        sim_image_status_name(img->status));
+    *out = img;
+    return 0;
+}
+
+static int action_reinstall(sim_call *c)
+{
+    sim_instance *in;
+    int rc = find_instance_arg(c, "CompShareImageId", &in);
+    if (rc)
+        return rc;
+    const char *image_id = arg_optional(c->p, "CompShareImageId");
+    const char *password = arg_optional(c->p, "Password");
+    if (password && (rc = arg_check_base64("Password", password, c->err)))
+        return rc;
+    const sim_image *img;
+    rc = reinstall_image(c, in, image_id, &img);
+    if (!rc)
+        rc = check_can_operate(c, in, "reinstall", SIM_STOPPED, SIM_STOPPED);
+    if (rc)
+        return rc;
+
+    /* The password survives a reinstall, except that a VM switching to a container
+     * image gets a new one (the seed document says so). */
+    if (password)
+        snprintf(in->password, sizeof in->password, "%s", password);
+    else if (!in->container && img->container)
+        world_new_password(&c->w->rng, in->password, sizeof in->password);
+    world_set_image(in, img);
+    if (in->container && in->ssh_port == 22)
+        in->ssh_port = 23000 + (int)(world_rand(c->w) % 1000);
+    else if (!in->container)
+        in->ssh_port = 22;
+    /* The system disk is wiped (same disk); data disks are kept as they are. */
+    world_start_op(c->w, in, SIM_OP_REINSTALL, c->now);
+    cJSON_AddStringToObject(c->resp, "UHostId", in->id);
+    return 0;
+}
+
+static int action_modify_name(sim_call *c)
+{
+    sim_instance *in;
+    int rc = find_instance_arg(c, "Name", &in);
+    if (rc)
+        return rc;
+    const char *name = arg_optional(c->p, "Name");
+    if ((rc = arg_check_name("Name", name, SIM_NAME_MAX_CHARS, c->err)))
+        return rc;
+    /* No lock: renaming is a metadata change, allowed in any state, even mid-operation. */
+    char *copy = strdup(name);
+    if (!copy)
+        return sim_fail(c->err, SIM_E_UNAVAILABLE, "Service temporarily unavailable: out of memory");
+    free(in->name);
+    in->name = copy;
+    in->update_time = world_wall(c->w, c->now);
+    cJSON_AddStringToObject(c->resp, "UHostId", in->id);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    sim_action_fn fn;
+} ACTIONS[] = {
+    {"DescribeCompShareInstance", action_describe_instances},
+    {"RebootCompShareInstance", action_reboot},
+    {"StopCompShareInstance", action_stop},
+    {"StartCompShareInstance", action_start},
+    {"ReinstallCompShareInstance", action_reinstall},
+    {"ModifyCompShareInstanceName", action_modify_name},
+    {"CreateCompShareCustomImage", action_create_custom_image},
+    {"GetCompShareImageCreateProgress", action_get_image_progress},
+    {"DescribeCompShareCustomImages", action_describe_custom_images},
+    {"DescribeCompShareImages", action_describe_images},
+};
+
+sim_action_fn actions_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++)
+        if (strcmp(ACTIONS[i].name, name) == 0)
+            return ACTIONS[i].fn;
+    return NULL;
+}

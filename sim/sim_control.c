@@ -1,0 +1,92 @@
+/* sim_control.c - the /_sim/ endpoints of compshare-sim: request counters, fault
+ * settings and basic info. They are for tests and benchmarks: not signed, not
+ * counted, never faulted. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim.h"
+
+static void reply_object(sim_reply *out, int status, cJSON *obj)
+{
+    reply_json(out, status, obj ? cJSON_PrintUnformatted(obj) : NULL);
+    cJSON_Delete(obj);
+}
+
+static void reply_error(sim_reply *out, int status, const char *message)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o)
+        cJSON_AddStringToObject(o, "error", message);
+    reply_object(out, status, o);
+}
+
+static void post_faults(sim_server *s, const char *body, size_t len, sim_reply *out)
+{
+    cJSON *obj = cJSON_ParseWithLength(body, len);
+    if (!obj) {
+        reply_error(out, 400, "the body must be a JSON object");
+        return;
+    }
+    char why[256] = "";
+    int rc = faults_update(&s->faults, obj, why, sizeof why);
+    cJSON_Delete(obj);
+    if (rc)
+        reply_error(out, 400, why);
+    else
+        reply_object(out, 200, faults_to_json(&s->faults));
+}
+
+static cJSON *info(sim_server *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "public_key", s->public_key);
+    cJSON_AddNumberToObject(o, "instances", (double)s->n_instances);
+    cJSON_AddNumberToObject(o, "seed", (double)s->seed);
+    cJSON_AddNumberToObject(o, "time_scale", s->time_scale);
+    cJSON_AddStringToObject(o, "version", COMPSHAREFS_VERSION);
+    return o;
+}
+
+void control_handle(sim_server *s, const char *method, const char *path, const char *body,
+                    size_t len, sim_reply *out)
+{
+    memset(out, 0, sizeof *out);
+    bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
+    static const struct {
+        const char *path;
+        bool post; /* else GET */
+    } ROUTES[] = {{"/_sim/stats", false},  {"/_sim/stats/reset", true}, {"/_sim/faults", false},
+                  {"/_sim/faults", true},  {"/_sim/faults/reset", true}, {"/_sim/info", false}};
+    bool known = false, allowed = false;
+    for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++)
+        if (strcmp(ROUTES[i].path, path) == 0) {
+            known = true;
+            allowed |= ROUTES[i].post ? post : get;
+        }
+    if (!known) {
+        reply_error(out, 404, "no such /_sim endpoint (stats, stats/reset, faults, faults/reset, info)");
+        return;
+    }
+    if (!allowed) {
+        reply_error(out, 405, "method not allowed here");
+        return;
+    }
+
+    if (strcmp(path, "/_sim/stats") == 0) {
+        reply_object(out, 200, stats_to_json(&s->stats));
+    } else if (strcmp(path, "/_sim/stats/reset") == 0) {
+        stats_reset(&s->stats);
+        reply_object(out, 200, stats_to_json(&s->stats));
+    } else if (strcmp(path, "/_sim/faults") == 0 && get) {
+        reply_object(out, 200, faults_to_json(&s->faults));
+    } else if (strcmp(path, "/_sim/faults") == 0) {
+        post_faults(s, body, len, out);
+    } else if (strcmp(path, "/_sim/faults/reset") == 0) {
+        faults_clear(&s->faults);
+        reply_object(out, 200, faults_to_json(&s->faults));
+    } else {
+        reply_object(out, 200, info(s));
+    }
+}

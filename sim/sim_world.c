@@ -1,0 +1,246 @@
+/* sim_world.c - the clock, the state machine, the operation lock and lookups of
+ * compshare-sim's world. The starting fleet is built in sim_seed.c. */
+#include "sim_world.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+void world_lock(sim_world *w) { pthread_mutex_lock(&w->mu); }
+void world_unlock(sim_world *w) { pthread_mutex_unlock(&w->mu); }
+
+double world_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+long long world_wall(const sim_world *w, double mono)
+{
+    /* Derived from the monotonic clock so that displayed times never run backwards
+     * when the system clock is adjusted. */
+    return w->wall0 + (long long)floor(mono - w->mono0);
+}
+
+double world_scaled(const sim_world *w, double base_seconds) { return base_seconds / w->time_scale; }
+
+static void settle_instance(sim_world *w, sim_instance *in, double now)
+{
+    if (in->op == SIM_OP_NONE || now < in->op_end)
+        return;
+    long long done = world_wall(w, in->op_end);
+    switch (in->op) {
+    case SIM_OP_STOP:
+        in->state = SIM_STOPPED;
+        in->stop_time = done;
+        break;
+    case SIM_OP_REBOOT:
+    case SIM_OP_START:
+    case SIM_OP_REINSTALL: /* a reinstalled instance boots, as the real service does */
+        in->state = SIM_RUNNING;
+        in->start_time = done;
+        break;
+    case SIM_OP_NONE:
+        break;
+    }
+    in->update_time = done;
+    in->op = SIM_OP_NONE;
+}
+
+void world_settle(sim_world *w, double now)
+{
+    for (size_t i = 0; i < w->n_instances; i++)
+        settle_instance(w, &w->instances[i], now);
+    for (size_t i = 0; i < w->n_images; i++) {
+        sim_image *img = &w->images[i];
+        if (img->status == SIM_IMG_MAKING && now >= img->make_end)
+            img->status = SIM_IMG_AVAILABLE;
+    }
+}
+
+uint64_t sim_rand_next(uint64_t *state)
+{
+    /* splitmix64: tiny, fast, and good enough for IDs and dice. */
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+uint64_t world_rand(sim_world *w) { return sim_rand_next(&w->rng); }
+
+double world_rand_unit(sim_world *w) { return (double)(world_rand(w) >> 11) / 9007199254740992.0; }
+
+void world_random_id(uint64_t *rng, const char *prefix, const char *alphabet, size_t n, char *out,
+                     size_t outlen)
+{
+    size_t plen = strlen(prefix), alen = strlen(alphabet);
+    if (plen + 1 > outlen) {
+        if (outlen)
+            out[0] = '\0';
+        return;
+    }
+    if (plen + n + 1 > outlen)
+        n = outlen - plen - 1;
+    memcpy(out, prefix, plen);
+    for (size_t i = 0; i < n; i++)
+        out[plen + i] = alphabet[sim_rand_next(rng) % alen];
+    out[plen + n] = '\0';
+}
+
+void world_new_password(uint64_t *rng, char *out, size_t outlen)
+{
+    static const char chars[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    char plain[17];
+    world_random_id(rng, "", chars, 14, plain, sizeof plain);
+    plain[14] = '#'; /* the console insists on a symbol */
+    plain[15] = '\0';
+    unsigned char b64[32];
+    EVP_EncodeBlock(b64, (const unsigned char *)plain, 15);
+    OPENSSL_cleanse(plain, sizeof plain);
+    strncpy(out, (const char *)b64, outlen - 1);
+    out[outlen - 1] = '\0';
+}
+
+sim_instance *world_instance(sim_world *w, const char *id)
+{
+    for (size_t i = 0; i < w->n_instances; i++)
+        if (strcmp(w->instances[i].id, id) == 0)
+            return &w->instances[i];
+    return NULL;
+}
+
+sim_image *world_image(sim_world *w, const char *id)
+{
+    for (size_t i = 0; i < w->n_images; i++)
+        if (strcmp(w->images[i].id, id) == 0)
+            return &w->images[i];
+    return NULL;
+}
+
+sim_image *world_add_image(sim_world *w)
+{
+    if (w->n_images == w->cap_images) {
+        size_t cap = w->cap_images ? w->cap_images * 2 : 32;
+        sim_image *images = realloc(w->images, cap * sizeof *images);
+        if (!images)
+            return NULL;
+        w->images = images;
+        w->cap_images = cap;
+    }
+    sim_image *img = &w->images[w->n_images++];
+    memset(img, 0, sizeof *img);
+    img->failed_reason = "";
+    return img;
+}
+
+void world_set_image(sim_instance *in, const sim_image *img)
+{
+    snprintf(in->image_id, sizeof in->image_id, "%s", img->id);
+    snprintf(in->image_name, sizeof in->image_name, "%s", img->name);
+    in->image_type = img->type;
+    in->container = img->container;
+    in->os_name = img->os_name;
+    in->software = img->software;
+}
+
+const sim_image *world_making_image_of(const sim_world *w, const sim_instance *in)
+{
+    for (size_t i = 0; i < w->n_images; i++)
+        if (w->images[i].status == SIM_IMG_MAKING && strcmp(w->images[i].source_uhost, in->id) == 0)
+            return &w->images[i];
+    return NULL;
+}
+
+void world_start_op(sim_world *w, sim_instance *in, sim_op op, double now)
+{
+    double base = 0;
+    switch (op) {
+    case SIM_OP_REBOOT: in->state = SIM_REBOOTING; base = SIM_REBOOT_SECONDS; break;
+    case SIM_OP_STOP: in->state = SIM_STOPPING; base = SIM_STOP_SECONDS; break;
+    case SIM_OP_START: in->state = SIM_STARTING; base = SIM_START_SECONDS; break;
+    case SIM_OP_REINSTALL: in->state = SIM_INITIALIZING; base = SIM_REINSTALL_SECONDS; break;
+    case SIM_OP_NONE: return;
+    }
+    in->op = op;
+    in->op_end = now + world_scaled(w, base);
+    /* The lock lives as long as the operation, but never beyond its TTL. */
+    in->lock_until = now + world_scaled(w, fmin(base, SIM_LOCK_TTL_SECONDS));
+    in->update_time = world_wall(w, now);
+}
+
+const char *sim_state_name(sim_state s)
+{
+    switch (s) {
+    case SIM_RUNNING: return "Running";
+    case SIM_STOPPED: return "Stopped";
+    case SIM_REBOOTING: return "Rebooting";
+    case SIM_STOPPING: return "Stopping";
+    case SIM_STARTING: return "Starting";
+    case SIM_INITIALIZING: return "Initializing";
+    }
+    return "";
+}
+
+const char *sim_op_name(sim_op op)
+{
+    switch (op) {
+    case SIM_OP_REBOOT: return "reboot";
+    case SIM_OP_STOP: return "stop";
+    case SIM_OP_START: return "start";
+    case SIM_OP_REINSTALL: return "reinstall";
+    case SIM_OP_NONE: break;
+    }
+    return "none";
+}
+
+const char *sim_image_status_name(sim_image_status s)
+{
+    switch (s) {
+    case SIM_IMG_MAKING: return "Making";
+    case SIM_IMG_AVAILABLE: return "Available";
+    case SIM_IMG_UNAVAILABLE: return "UnAvailable";
+    }
+    return "";
+}
+
+void zone_region(const char *zone, char *out, size_t outlen)
+{
+    if (!outlen)
+        return;
+    size_t len = strlen(zone);
+    const char *dash = strrchr(zone, '-');
+    /* Only a trailing "-<digits>" is a zone suffix; anything else is its own region. */
+    if (dash && dash[1]) {
+        const char *c = dash + 1;
+        while (*c >= '0' && *c <= '9')
+            c++;
+        if (*c == '\0')
+            len = (size_t)(dash - zone);
+    }
+    if (len >= outlen)
+        len = outlen - 1;
+    memcpy(out, zone, len);
+    out[len] = '\0';
+}
+
+void world_free(sim_world *w)
+{
+    for (size_t i = 0; i < w->n_instances; i++)
+        free(w->instances[i].name);
+    for (size_t i = 0; i < w->n_images; i++) {
+        free(w->images[i].name);
+        free(w->images[i].description);
+    }
+    free(w->instances);
+    free(w->images);
+    pthread_mutex_destroy(&w->mu);
+    memset(w, 0, sizeof *w);
+}
