@@ -4,13 +4,16 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <microhttpd.h>
 
+#include "log.h"
 #include "sim.h"
 #include "sim_park.h"
 #include "sim_request.h"
@@ -19,6 +22,7 @@
 struct sim_http {
     struct MHD_Daemon *daemon;
     sim_park *park;
+    volatile bool stopping; /* set before hung requests are closed on purpose */
 };
 
 enum phase { READING, PARKED, READY, ABORTED };
@@ -143,6 +147,21 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
+/* libmicrohttpd's own messages, through our log; quiet while stopping, when closing
+ * hung requests makes it report "internal error" for each. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    sim_server *s = cls;
+    if (s->http && s->http->stopping)
+        return;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t len = strlen(msg);
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+        msg[--len] = '\0';
+    log_warn("libmicrohttpd: %s", msg);
+}
+
 /* Parse "ADDR:PORT" or "[V6]:PORT" into a socket address. */
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, bool *v6)
 {
@@ -177,6 +196,21 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
     return 0;
 }
 
+/* Hung requests keep their sockets until shutdown, so allow as many connections as
+ * the descriptor limit does, after raising the soft limit to the hard one. */
+static unsigned connection_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 1000;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    return rl.rlim_cur > 1064 ? (unsigned)(rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur) - 64 : 1000;
+}
+
 int http_start(sim_server *s, const char *listen, char *url, size_t urllen)
 {
     struct sockaddr_storage ss;
@@ -195,11 +229,14 @@ int http_start(sim_server *s, const char *listen, char *url, size_t urllen)
     }
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
                      (v6 ? MHD_USE_IPv6 : 0);
+    /* The logger must be the first option to catch every message. */
     s->http->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, s->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, s->threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         /* Idle keep-alive connections are closed after a while; parked ones are exempt. */
         MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
         MHD_OPTION_END);
     if (!s->http->daemon) {
         fprintf(stderr, "compshare-sim: cannot listen on %s: %s\n", listen, strerror(errno));
@@ -226,6 +263,7 @@ void http_stop(sim_server *s)
         return;
     /* Parked connections must be resumed before MHD_stop_daemon, which refuses to
      * stop with suspended connections; hung ones are closed unanswered. */
+    s->http->stopping = true;
     park_shutdown(s->http->park);
     MHD_stop_daemon(s->http->daemon);
     park_free(s->http->park);

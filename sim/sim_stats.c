@@ -85,7 +85,8 @@ cJSON *stats_to_json(sim_stats *s)
         return NULL;
     }
     pthread_mutex_lock(&s->mu);
-    qsort(s->items, s->n, sizeof *s->items, by_action);
+    if (s->n)
+        qsort(s->items, s->n, sizeof *s->items, by_action);
     for (size_t i = 0; i < s->n; i++)
         cJSON_AddNumberToObject(req, s->items[i].action, (double)s->items[i].count);
     cJSON_AddNumberToObject(root, "total", (double)s->total);
