@@ -1,0 +1,436 @@
+/* test_transport_curl.c - the libcurl transport against tiny loopback servers
+ * that misbehave on purpose: how each failure is classified (which decides
+ * whether a state-changing call may be resent), the request as sent, the
+ * body cap, redirects never followed, and connections reused across threads. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "api.h"
+#include "transport.h"
+
+typedef enum mode {
+    ANSWER,     /* {"RetCode":0}, keep-alive */
+    CLOSE,      /* read the request, close without a word */
+    SILENT,     /* read the request, never answer */
+    NO_ACCEPT,  /* listen, never accept */
+    REDIRECT,   /* 302 to another URL */
+    BIG,        /* a body of 64 KiB with Content-Length */
+    BIG_CHUNKED,/* the same, chunked: no length known up front */
+    PARTIAL,    /* half a body, then close */
+    NOT_TLS,    /* answers a TLS hello in plain HTTP */
+} mode;
+
+typedef struct server {
+    mode mode;
+    int fd;
+    int port;
+    pthread_t thread;
+    atomic_int accepted, requests, stop;
+    char last_request[8192];
+    char redirect_to[128];
+} server;
+
+/* Read one HTTP request (headers and Content-Length body) into buf. */
+static int read_request(int fd, char *buf, size_t cap)
+{
+    size_t len = 0;
+    char *end = NULL;
+    while (!end) {
+        if (len + 1 >= cap)
+            return -1;
+        ssize_t r = read(fd, buf + len, cap - 1 - len);
+        if (r <= 0)
+            return -1;
+        len += (size_t)r;
+        buf[len] = '\0';
+        end = strstr(buf, "\r\n\r\n");
+    }
+    const char *cl = strcasestr(buf, "Content-Length:");
+    size_t want = (size_t)(end + 4 - buf) + (cl ? strtoul(cl + 15, NULL, 10) : 0);
+    while (len < want && len + 1 < cap) {
+        ssize_t r = read(fd, buf + len, cap - 1 - len);
+        if (r <= 0)
+            return -1;
+        len += (size_t)r;
+    }
+    buf[len] = '\0';
+    return 0;
+}
+
+static void write_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, data, len);
+        if (w <= 0)
+            return;
+        data += w;
+        len -= (size_t)w;
+    }
+}
+
+static void serve_connection(server *s, int c)
+{
+    char req[8192];
+    if (s->mode == NOT_TLS) {
+        char hello[512];
+        if (read(c, hello, sizeof hello) > 0) {
+            static const char bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+            write_all(c, bad, sizeof bad - 1);
+        }
+        return;
+    }
+    while (!atomic_load(&s->stop) && read_request(c, req, sizeof req) == 0) {
+        atomic_fetch_add(&s->requests, 1);
+        memcpy(s->last_request, req, sizeof req);
+        char head[512];
+        switch (s->mode) {
+        case ANSWER: {
+            static const char body[] = "{\"Action\":\"XResponse\",\"RetCode\":0}";
+            int n = snprintf(head, sizeof head,
+                             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             "Content-Length: %zu\r\n\r\n%s",
+                             sizeof body - 1, body);
+            write_all(c, head, (size_t)n);
+            continue; /* keep-alive: the next request may come on this connection */
+        }
+        case CLOSE:
+            return;
+        case SILENT:
+            while (!atomic_load(&s->stop))
+                usleep(10000);
+            return;
+        case REDIRECT: {
+            int n = snprintf(head, sizeof head,
+                             "HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n",
+                             s->redirect_to);
+            write_all(c, head, (size_t)n);
+            continue;
+        }
+        case BIG:
+        case BIG_CHUNKED: {
+            static char body[65536];
+            memset(body, 'x', sizeof body);
+            int n = s->mode == BIG
+                        ? snprintf(head, sizeof head,
+                                   "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", sizeof body)
+                        : snprintf(head, sizeof head,
+                                   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                   "%zx\r\n",
+                                   sizeof body);
+            write_all(c, head, (size_t)n);
+            write_all(c, body, sizeof body);
+            if (s->mode == BIG_CHUNKED)
+                write_all(c, "\r\n0\r\n\r\n", 7);
+            continue;
+        }
+        case PARTIAL: {
+            static const char half[] =
+                "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"RetCode\":0,\"UHo";
+            write_all(c, half, sizeof half - 1);
+            return;
+        }
+        default:
+            return;
+        }
+    }
+}
+
+static void *server_main(void *arg)
+{
+    server *s = arg;
+    if (s->mode == NO_ACCEPT) {
+        while (!atomic_load(&s->stop))
+            usleep(10000);
+        return NULL;
+    }
+    while (!atomic_load(&s->stop)) {
+        int c = accept(s->fd, NULL, NULL);
+        if (c < 0)
+            break;
+        atomic_fetch_add(&s->accepted, 1);
+        serve_connection(s, c);
+        close(c);
+    }
+    return NULL;
+}
+
+static void server_start(server *s, mode m)
+{
+    memset(s, 0, sizeof *s);
+    s->mode = m;
+    s->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(s->fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(s->fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t len = sizeof a;
+    getsockname(s->fd, (struct sockaddr *)&a, &len);
+    s->port = ntohs(a.sin_port);
+    assert_int_equal(listen(s->fd, 16), 0);
+    assert_int_equal(pthread_create(&s->thread, NULL, server_main, s), 0);
+}
+
+static void server_stop(server *s)
+{
+    atomic_store(&s->stop, 1);
+    shutdown(s->fd, SHUT_RDWR); /* wakes accept() */
+    pthread_join(s->thread, NULL);
+    close(s->fd);
+}
+
+static void url_of(const server *s, const char *scheme, char *out, size_t len)
+{
+    snprintf(out, len, "%s://127.0.0.1:%d/", scheme, s->port);
+}
+
+static transport_response perform(transport_curl *t, const char *url, long timeout_ms,
+                                  size_t max_body)
+{
+    transport_request req = {
+        .url = url,
+        .body = "Action=DescribeCompShareInstance&Limit=100&Name=%E8%AE%AD",
+        .user_agent = "compsharefs/test",
+        .timestamp_ms = 1700000000123LL,
+        .timeout_ms = timeout_ms,
+        .connect_timeout_ms = timeout_ms,
+        .max_body = max_body,
+    };
+    transport_response r;
+    assert_int_equal(transport_curl_ops.perform(t, &req, &r), 0);
+    return r;
+}
+
+struct reuse {
+    transport_curl *t;
+    const char *url;
+    transport_failure failure;
+};
+
+static void *perform_in_thread(void *arg)
+{
+    struct reuse *a = arg;
+    transport_request req = {.url = a->url, .body = "Action=X", .timeout_ms = 5000};
+    transport_response r;
+    transport_curl_ops.perform(a->t, &req, &r);
+    a->failure = r.failure;
+    transport_response_free(&r);
+    return NULL;
+}
+
+static void test_answer_and_request_as_sent(void **state)
+{
+    server s;
+    server_start(&s, ANSWER);
+    transport_curl *t = transport_curl_new(NULL);
+    assert_non_null(t);
+    char url[64];
+    url_of(&s, "http", url, sizeof url);
+    transport_response r = perform(t, url, 5000, 0);
+    assert_int_equal(r.failure, TRANSPORT_OK);
+    assert_int_equal(r.http_status, 200);
+    assert_string_equal(r.body, "{\"Action\":\"XResponse\",\"RetCode\":0}");
+    transport_response_free(&r);
+    const char *req = s.last_request;
+    assert_int_equal(strncmp(req, "POST / HTTP/1.1\r\n", 17), 0);
+    assert_non_null(strstr(req, "User-Agent: compsharefs/test\r\n"));
+    assert_non_null(strstr(req, "U-Timestamp-Ms: 1700000000123\r\n"));
+    assert_non_null(strstr(req, "Content-Type: application/x-www-form-urlencoded\r\n"));
+    assert_non_null(strstr(req, "\r\n\r\nAction=DescribeCompShareInstance&Limit=100&Name=%E8%AE%AD"));
+
+    /* a second request, from another thread, reuses the pooled connection */
+    struct reuse args = {t, url, TRANSPORT_REFUSED};
+    pthread_t other;
+    assert_int_equal(pthread_create(&other, NULL, perform_in_thread, &args), 0);
+    pthread_join(other, NULL);
+    assert_int_equal(args.failure, TRANSPORT_OK);
+    assert_int_equal(atomic_load(&s.requests), 2);
+    assert_int_equal(atomic_load(&s.accepted), 1);
+    transport_curl_free(t);
+    server_stop(&s);
+}
+
+/* Nothing listens: certainly not sent, and said plainly. */
+static void test_refused_not_sent(void **state)
+{
+    server s;
+    server_start(&s, ANSWER);
+    char url[64];
+    url_of(&s, "http", url, sizeof url);
+    server_stop(&s); /* the port is closed again */
+    transport_curl *t = transport_curl_new(NULL);
+    transport_response r = perform(t, url, 5000, 0);
+    assert_int_equal(r.failure, TRANSPORT_NOT_SENT);
+    assert_string_equal(r.detail, "Connection refused");
+    transport_response_free(&r);
+    transport_curl_free(t);
+}
+
+static void test_closed_after_request_broken(void **state)
+{
+    const mode modes[] = {CLOSE, PARTIAL};
+    for (size_t i = 0; i < 2; i++) {
+        server s;
+        server_start(&s, modes[i]);
+        transport_curl *t = transport_curl_new(NULL);
+        char url[64];
+        url_of(&s, "http", url, sizeof url);
+        transport_response r = perform(t, url, 5000, 0);
+        assert_int_equal(r.failure, TRANSPORT_BROKEN_SENT);
+        assert_true(strlen(r.detail) > 0);
+        assert_int_equal(atomic_load(&s.requests), 1);
+        transport_response_free(&r);
+        transport_curl_free(t);
+        server_stop(&s);
+    }
+}
+
+/* No answer: a timeout after sending. Even when the server never accepted,
+ * the kernel took the request: it counts as sent, never as "not sent". */
+static void test_silence_timeout_sent(void **state)
+{
+    const mode modes[] = {SILENT, NO_ACCEPT};
+    for (size_t i = 0; i < 2; i++) {
+        server s;
+        server_start(&s, modes[i]);
+        transport_curl *t = transport_curl_new(NULL);
+        char url[64];
+        url_of(&s, "http", url, sizeof url);
+        transport_response r = perform(t, url, 300, 0);
+        assert_int_equal(r.failure, TRANSPORT_TIMEOUT_SENT);
+        transport_response_free(&r);
+        transport_curl_free(t);
+        server_stop(&s);
+    }
+}
+
+static void test_redirect_not_followed(void **state)
+{
+    server target, s;
+    server_start(&target, ANSWER);
+    server_start(&s, REDIRECT);
+    url_of(&target, "http", s.redirect_to, sizeof s.redirect_to);
+    transport_curl *t = transport_curl_new(NULL);
+    char url[64];
+    url_of(&s, "http", url, sizeof url);
+    transport_response r = perform(t, url, 5000, 0);
+    assert_int_equal(r.failure, TRANSPORT_REFUSED);
+    assert_int_equal(r.http_status, 302);
+    assert_non_null(strstr(r.detail, "redirect"));
+    assert_int_equal(atomic_load(&target.requests), 0); /* the signed request went nowhere else */
+    transport_response_free(&r);
+    transport_curl_free(t);
+    server_stop(&s);
+    server_stop(&target);
+}
+
+static void test_body_capped(void **state)
+{
+    const mode modes[] = {BIG, BIG_CHUNKED};
+    for (size_t i = 0; i < 2; i++) {
+        server s;
+        server_start(&s, modes[i]);
+        transport_curl *t = transport_curl_new(NULL);
+        char url[64];
+        url_of(&s, "http", url, sizeof url);
+        transport_response r = perform(t, url, 5000, 4096);
+        assert_int_equal(r.failure, TRANSPORT_TOO_LARGE);
+        assert_null(r.body);
+        assert_non_null(strstr(r.detail, "4096"));
+        transport_response_free(&r);
+        /* under the cap, the same answer is read whole */
+        r = perform(t, url, 5000, 1 << 20);
+        assert_int_equal(r.failure, TRANSPORT_OK);
+        assert_int_equal(r.body_len, 65536);
+        transport_response_free(&r);
+        transport_curl_free(t);
+        server_stop(&s);
+    }
+}
+
+/* The TLS handshake fails before any request byte: not sent. */
+static void test_tls_handshake_failure_not_sent(void **state)
+{
+    server s;
+    server_start(&s, NOT_TLS);
+    transport_curl *t = transport_curl_new(NULL);
+    char url[64];
+    url_of(&s, "https", url, sizeof url);
+    transport_response r = perform(t, url, 5000, 0);
+    assert_int_equal(r.failure, TRANSPORT_NOT_SENT);
+    transport_response_free(&r);
+    transport_curl_free(t);
+    server_stop(&s);
+}
+
+static void test_other_protocols_refused(void **state)
+{
+    transport_curl *t = transport_curl_new(NULL);
+    transport_response r = perform(t, "ftp://127.0.0.1:1/", 5000, 0);
+    assert_int_equal(r.failure, TRANSPORT_REFUSED);
+    transport_response_free(&r);
+    r = perform(t, "file:///etc/passwd", 5000, 0);
+    assert_int_equal(r.failure, TRANSPORT_REFUSED);
+    assert_null(r.body);
+    transport_response_free(&r);
+    transport_curl_free(t);
+}
+
+/* Through the client: a closed connection after a reboot was sent is an
+ * unknown outcome, sent once; a refused connection is retried and named. */
+static void test_client_over_curl(void **state)
+{
+    server s;
+    server_start(&s, CLOSE);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
+    api_config cfg = {.endpoint = url, .public_key = "pk", .private_key = "secret-key-123",
+                      .region = "cn-wlcb", .timeout_ms = 2000};
+    api_client *c = api_new(&cfg, NULL);
+    assert_non_null(c);
+    api_error err;
+    assert_int_equal(api_reboot(c, "cn-wlcb-01", "uhost-1", &err), -EIO);
+    assert_true(err.outcome_unknown);
+    assert_int_equal(atomic_load(&s.requests), 1);
+    assert_non_null(strstr(err.message, "may or may not have been carried out"));
+    assert_null(strstr(err.message, "secret-key-123"));
+    api_free(c);
+    server_stop(&s);
+
+    api_client *d = api_new(&cfg, NULL); /* the port is closed now */
+    assert_int_equal(api_reboot(d, "cn-wlcb-01", "uhost-1", &err), -EIO);
+    assert_false(err.outcome_unknown);
+    assert_true(err.attempts > 1); /* certainly not sent: safe to resend */
+    char want[128];
+    snprintf(want, sizeof want, "cannot connect to %s: Connection refused", url);
+    assert_int_equal(strncmp(err.message, want, strlen(want)), 0);
+    api_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_answer_and_request_as_sent),
+        cmocka_unit_test(test_refused_not_sent),
+        cmocka_unit_test(test_closed_after_request_broken),
+        cmocka_unit_test(test_silence_timeout_sent),
+        cmocka_unit_test(test_redirect_not_followed),
+        cmocka_unit_test(test_body_capped),
+        cmocka_unit_test(test_tls_handshake_failure_not_sent),
+        cmocka_unit_test(test_other_protocols_refused),
+        cmocka_unit_test(test_client_over_curl),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
