@@ -320,8 +320,8 @@ static void test_progress_forms(void **state)
 {
     const char *bodies[] = {
         "{\"RetCode\":0,\"Process\":65.5,\"TotalDuration\":300,\"RemainingDuration\":105}",
-        "{\"RetCode\":\"0\",\"Process\":\"65.5\",\"TotalDuration\":\"300\","
-        "\"RemainingDuration\":\"105\"}",
+        ("{\"RetCode\":\"0\",\"Process\":\"65.5\",\"TotalDuration\":\"300\","
+         "\"RemainingDuration\":\"105\"}"),
         "{\"RetCode\":0,\"Process\":65.5,\"TotalDuration\":300.0,\"RemainingDuration\":105.9}",
     };
     for (size_t i = 0; i < 3; i++) {
