@@ -287,6 +287,9 @@ static int curl_perform(void *ctx, const transport_request *req, transport_respo
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    /* HTTP/1.1 only: a small form POST gains nothing from HTTP/2, and the
+     * "was anything sent" tracking relies on HTTP/1's header callbacks. */
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -312,6 +315,12 @@ static int curl_perform(void *ctx, const transport_request *req, transport_respo
     curl_easy_setopt(h, CURLOPT_DEBUGDATA, &sent);
 
     CURLcode rc = curl_easy_perform(h);
+    /* Belt and braces: once the connection was ready for the request
+     * (pretransfer reached), treat the request as possibly sent. */
+    curl_off_t pretransfer_us = 0;
+    if (curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us) == CURLE_OK &&
+        pretransfer_us > 0)
+        sent = true;
     resp->failure = classify(h, rc, sent, &sink, errbuf, resp);
     if (resp->failure == TRANSPORT_OK) {
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->http_status);
