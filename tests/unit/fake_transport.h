@@ -52,7 +52,7 @@ typedef struct fake_net {
     size_t n_sleeps;
 } fake_net;
 
-static void fake_init(fake_net *f)
+static inline void fake_init(fake_net *f)
 {
     memset(f, 0, sizeof *f);
     pthread_mutex_init(&f->lock, NULL);
@@ -60,7 +60,7 @@ static void fake_init(fake_net *f)
     f->latency_ms = 10;
 }
 
-static void fake_free(fake_net *f)
+static inline void fake_free(fake_net *f)
 {
     for (size_t i = 0; i < f->n_sent; i++)
         free(f->sent[i].body);
@@ -68,21 +68,23 @@ static void fake_free(fake_net *f)
 }
 
 /* Forget the requests and the script; the clock goes on. */
-static void fake_clear(fake_net *f)
+static inline void fake_clear(fake_net *f)
 {
     for (size_t i = 0; i < f->n_sent; i++)
         free(f->sent[i].body);
     f->n_sent = f->n_script = f->next = f->n_sleeps = 0;
 }
 
-static void fake_push(fake_net *f, transport_failure failure, long status, const char *body)
+static inline void fake_push(fake_net *f, transport_failure failure, long status,
+                             const char *body)
 {
     f->script[f->n_script++] = (fake_reply){failure, status, body, NULL};
 }
 
-static void fake_ok(fake_net *f, const char *body) { fake_push(f, TRANSPORT_OK, 200, body); }
+static inline void fake_ok(fake_net *f, const char *body) { fake_push(f, TRANSPORT_OK, 200, body); }
 
-static int fake_perform(void *ctx, const transport_request *req, transport_response *resp)
+static inline int fake_perform(void *ctx, const transport_request *req,
+                               transport_response *resp)
 {
     fake_net *f = ctx;
     memset(resp, 0, sizeof *resp);
@@ -128,7 +130,7 @@ static int fake_perform(void *ctx, const transport_request *req, transport_respo
     return 0;
 }
 
-static long long fake_now(void *ctx)
+static inline long long fake_now(void *ctx)
 {
     fake_net *f = ctx;
     pthread_mutex_lock(&f->lock);
@@ -137,7 +139,7 @@ static long long fake_now(void *ctx)
     return now;
 }
 
-static void fake_sleep(void *ctx, long ms)
+static inline void fake_sleep(void *ctx, long ms)
 {
     fake_net *f = ctx;
     pthread_mutex_lock(&f->lock);
@@ -150,7 +152,7 @@ static void fake_sleep(void *ctx, long ms)
 static const transport_ops fake_ops = {fake_perform, fake_now, fake_sleep};
 
 /* The i-th request as parameters (caller frees with params_free). */
-static void fake_sent_params(const fake_net *f, size_t i, params *p)
+static inline void fake_sent_params(const fake_net *f, size_t i, params *p)
 {
     params_init(p);
     params_form_decode(p, f->sent[i].body, strlen(f->sent[i].body));

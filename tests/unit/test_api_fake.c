@@ -1,6 +1,6 @@
 /* test_api_fake.c - the API client over a scripted fake transport and a fake
  * clock: what is sent (signed, complete), what is retried and what never is,
- * the attempt and time limits, the errors reported, and paging. */
+ * the attempt and time limits, the errors reported. Paging: test_api_paging.c. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -17,72 +17,11 @@
 
 #include "api.h"
 #include "fake_transport.h"
+#include "fake_client.h"
 #include "params.h"
 #include "sign.h"
 
-static const char *PUB = "test-public-key";
-static const char *PRIV = "test-private-key-0123456789abcdef";
 static const char *OK = "{\"Action\":\"XResponse\",\"RetCode\":0}";
-
-typedef struct hook_log {
-    int calls;
-    char action[64];
-    int errnum, retcode, attempts;
-    double seconds;
-} hook_log;
-
-static void record_hook(void *ctx, const char *action, int errnum, int retcode, int attempts,
-                        double seconds)
-{
-    hook_log *h = ctx;
-    h->calls++;
-    snprintf(h->action, sizeof h->action, "%s", action);
-    h->errnum = errnum;
-    h->retcode = retcode;
-    h->attempts = attempts;
-    h->seconds = seconds;
-}
-
-typedef struct fixture {
-    fake_net net;
-    hook_log hook;
-    api_config cfg;
-    api_client *c;
-} fixture;
-
-static fixture *fx_new(void)
-{
-    fixture *fx = calloc(1, sizeof *fx);
-    fake_init(&fx->net);
-    fx->cfg = (api_config){
-        .endpoint = "http://127.0.0.1:8080",
-        .public_key = PUB,
-        .private_key = PRIV,
-        .region = "cn-wlcb",
-        .timeout_ms = 1000,
-        .on_call = record_hook,
-        .hook_ctx = &fx->hook,
-        .transport = &fake_ops,
-        .transport_ctx = &fx->net,
-    };
-    return fx;
-}
-
-static api_client *fx_client(fixture *fx)
-{
-    int err = 1;
-    fx->c = api_new(&fx->cfg, &err);
-    assert_non_null(fx->c);
-    assert_int_equal(err, 0);
-    return fx->c;
-}
-
-static void fx_free(fixture *fx)
-{
-    api_free(fx->c);
-    fake_free(&fx->net);
-    free(fx);
-}
 
 /* ---- what is sent ---- */
 
@@ -590,204 +529,6 @@ static void test_region_of_zone(void **state)
     assert_string_equal(small, "cn-");
 }
 
-/* ---- paging ---- */
-
-typedef struct fleet {
-    int total;
-    bool with_total;
-    int shift;            /* entries repeated at the start of each later page */
-    int fail_offset;      /* answer this Offset with an error; -1 none */
-    atomic_int in_flight, max_in_flight;
-    atomic_int opened;    /* the gate has been passed */
-    int gate;             /* later pages wait until this many are in flight */
-} fleet;
-
-static char *serve_fleet(fake_net *f, const params *request, fake_reply *reply)
-{
-    fleet *fl = f->handler_ctx;
-    int offset = atoi(params_get(request, "Offset") ? params_get(request, "Offset") : "0");
-    int limit = atoi(params_get(request, "Limit") ? params_get(request, "Limit") : "20");
-    if (fl->fail_offset == offset)
-        return strdup("{\"RetCode\":8039,\"Message\":\"InstanceNotFound\"}");
-
-    int now = atomic_fetch_add(&fl->in_flight, 1) + 1;
-    int seen = atomic_load(&fl->max_in_flight);
-    while (now > seen && !atomic_compare_exchange_weak(&fl->max_in_flight, &seen, now))
-        ;
-    if (offset > 0 && fl->gate > 1 && !atomic_load(&fl->opened)) {
-        /* Hold the first later pages until `gate` of them are in flight
-         * together: this proves the concurrency; the bound only keeps a
-         * broken client from hanging the test. */
-        for (int i = 0; i < 10000 && !atomic_load(&fl->opened) &&
-                        atomic_load(&fl->in_flight) < fl->gate;
-             i++)
-            nanosleep(&(struct timespec){0, 1000000}, NULL);
-        atomic_store(&fl->opened, 1);
-    }
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddNumberToObject(root, "RetCode", 0);
-    if (fl->with_total)
-        cJSON_AddNumberToObject(root, "TotalCount", fl->total);
-    cJSON *set = cJSON_AddArrayToObject(root, "UHostSet");
-    int from = offset > 0 ? offset - fl->shift : offset;
-    for (int i = from; i < offset + limit && i < fl->total; i++) {
-        cJSON *o = cJSON_CreateObject();
-        char id[32];
-        snprintf(id, sizeof id, "uhost-%05d", i);
-        cJSON_AddStringToObject(o, "UHostId", id);
-        cJSON_AddStringToObject(o, "State", "Running");
-        cJSON_AddItemToArray(set, o);
-    }
-    char *body = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    atomic_fetch_sub(&fl->in_flight, 1);
-    return body;
-}
-
-static void check_fleet(const api_instance_list *l, int total)
-{
-    assert_int_equal(l->n, total);
-    for (int i = 0; i < total; i++) {
-        char id[32];
-        snprintf(id, sizeof id, "uhost-%05d", i);
-        assert_string_equal(l->items[i].uhost_id, id); /* in API order, no duplicates */
-    }
-}
-
-static void check_offsets(fake_net *f, const int *want, size_t n)
-{
-    assert_int_equal(f->n_sent, n);
-    int seen[64] = {0};
-    for (size_t i = 0; i < f->n_sent; i++) {
-        params p;
-        fake_sent_params(f, i, &p);
-        assert_string_equal(params_get(&p, "Limit"), "100");
-        int off = atoi(params_get(&p, "Offset"));
-        size_t k = 0;
-        while (k < n && want[k] != off)
-            k++;
-        if (k == n)
-            fail_msg("unexpected Offset %d", off);
-        seen[k]++;
-        params_free(&p);
-    }
-    for (size_t k = 0; k < n; k++)
-        assert_int_equal(seen[k], 1);
-}
-
-static void test_paging_250(void **state)
-{
-    fixture *fx = fx_new();
-    fleet fl = {.total = 250, .with_total = true, .fail_offset = -1};
-    fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
-    api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    check_fleet(&l, 250);
-    assert_int_equal(l.total_count, 250);
-    check_offsets(&fx->net, (int[]){0, 100, 200}, 3);
-    assert_int_equal(fx->hook.calls, 3); /* one per request */
-    api_instance_list_free(&l);
-    fx_free(fx);
-}
-
-/* Instances moving between pages while we read come once. */
-static void test_paging_dedupe(void **state)
-{
-    fixture *fx = fx_new();
-    fleet fl = {.total = 250, .with_total = true, .shift = 5, .fail_offset = -1};
-    fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
-    api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    check_fleet(&l, 250);
-    api_instance_list_free(&l);
-    fx_free(fx);
-}
-
-/* Without TotalCount, pages are read while they come back full. */
-static void test_paging_without_total(void **state)
-{
-    fixture *fx = fx_new();
-    fleet fl = {.total = 250, .with_total = false, .fail_offset = -1};
-    fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
-    api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    check_fleet(&l, 250);
-    assert_int_equal(l.total_count, 250);
-    check_offsets(&fx->net, (int[]){0, 100, 200}, 3);
-    api_instance_list_free(&l);
-
-    /* exactly 200: the empty third page ends it */
-    fl.total = 200;
-    fake_clear(&fx->net);
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    check_fleet(&l, 200);
-    api_instance_list_free(&l);
-    fx_free(fx);
-}
-
-/* 1000 instances: after the first page, the other nine are fetched four at a
- * time, never more. */
-static void test_paging_concurrent(void **state)
-{
-    fixture *fx = fx_new();
-    fleet fl = {.total = 1000, .with_total = true, .fail_offset = -1, .gate = 4};
-    fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
-    api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    check_fleet(&l, 1000);
-    check_offsets(&fx->net, (int[]){0, 100, 200, 300, 400, 500, 600, 700, 800, 900}, 10);
-    assert_int_equal(atomic_load(&fl.max_in_flight), 4);
-    api_instance_list_free(&l);
-    fx_free(fx);
-}
-
-static void test_paging_error_fails_whole_listing(void **state)
-{
-    fixture *fx = fx_new();
-    fleet fl = {.total = 450, .with_total = true, .fail_offset = 200};
-    fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
-    api_instance_list l;
-    api_error err;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, &err), -ENOENT);
-    assert_int_equal(l.n, 0);
-    assert_null(l.items);
-    assert_int_equal(err.retcode, 8039);
-    fx_free(fx);
-}
-
-/* A TotalCount no fleet has is not believed. */
-static atomic_int absurd_requests;
-
-static char *absurd_total(fake_net *f, const params *request, fake_reply *reply)
-{
-    atomic_fetch_add(&absurd_requests, 1);
-    return strdup("{\"RetCode\":0,\"TotalCount\":1e15,\"UHostSet\":[{\"UHostId\":\"u\"}]}");
-}
-
-static void test_paging_absurd_total(void **state)
-{
-    fixture *fx = fx_new();
-    fx->net.handler = absurd_total;
-    api_client *c = fx_client(fx);
-    api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    assert_int_equal(l.n, 1); /* the same instance on every page, once */
-    assert_true(atomic_load(&absurd_requests) > 1);
-    assert_true(atomic_load(&absurd_requests) <= 1000); /* 100,000 entries at most */
-    api_instance_list_free(&l);
-    fx_free(fx);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -806,12 +547,6 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_create_image_answer_without_id),
         cmocka_unit_test(test_region_of_zone),
-        cmocka_unit_test(test_paging_250),
-        cmocka_unit_test(test_paging_dedupe),
-        cmocka_unit_test(test_paging_without_total),
-        cmocka_unit_test(test_paging_concurrent),
-        cmocka_unit_test(test_paging_error_fails_whole_listing),
-        cmocka_unit_test(test_paging_absurd_total),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
