@@ -71,22 +71,25 @@ int check_can_operate(sim_call *c, const sim_instance *in, const char *what, sim
     return 0;
 }
 
-/* Collect the UHostIds.N filter; returns the number of IDs (0 = no filter). */
-static size_t uhost_filter(const params *p, const char ***ids)
+/* Collect the UHostIds.N filter into *ids (*n = 0: no filter). -1 on ENOMEM. */
+static int uhost_filter(const params *p, const char ***ids, size_t *n)
 {
     *ids = NULL;
-    size_t n = 0;
+    *n = 0;
     for (size_t i = 0; i < p->n; i++) {
         const char *name = p->items[i].name;
         if (strncmp(name, "UHostIds.", 9) != 0 || !name[9] || strspn(name + 9, "0123456789") != strlen(name + 9))
             continue;
-        const char **grown = realloc(*ids, (n + 1) * sizeof *grown);
-        if (!grown)
-            break;
+        const char **grown = realloc(*ids, (*n + 1) * sizeof *grown);
+        if (!grown) {
+            free(*ids);
+            *ids = NULL;
+            return -1;
+        }
         *ids = grown;
-        (*ids)[n++] = p->items[i].value;
+        (*ids)[(*n)++] = p->items[i].value;
     }
-    return n;
+    return 0;
 }
 
 static bool in_filter(const char *id, const char **ids, size_t n)
@@ -107,10 +110,9 @@ static int action_describe_instances(sim_call *c)
     if (rc)
         return rc;
     const char **ids;
-    size_t n_ids = uhost_filter(c->p, &ids);
-    bool any_ids = false;
-    for (size_t i = 0; i < c->p->n; i++)
-        any_ids |= strncmp(c->p->items[i].name, "UHostIds.", 9) == 0;
+    size_t n_ids;
+    if (uhost_filter(c->p, &ids, &n_ids))
+        return sim_fail(c->err, SIM_E_UNAVAILABLE, "Service temporarily unavailable: out of memory");
 
     cJSON *set = cJSON_AddArrayToObject(c->resp, "UHostSet");
     long long total = 0;
@@ -119,7 +121,7 @@ static int action_describe_instances(sim_call *c)
         const sim_instance *in = &c->w->instances[i];
         if (!zone_matches(in->zone, region, zone))
             continue;
-        if (any_ids && !in_filter(in->id, ids, n_ids))
+        if (n_ids && !in_filter(in->id, ids, n_ids))
             continue;
         if (total >= offset && total < offset + limit && set)
             cJSON_AddItemToArray(set, render_instance(c->w, in, c->now));

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@
 struct sim_http {
     struct MHD_Daemon *daemon;
     sim_park *park;
-    volatile bool stopping; /* set before hung requests are closed on purpose */
+    atomic_bool stopping; /* set before hung requests are closed on purpose */
 };
 
 enum phase { READING, PARKED, READY, ABORTED };
