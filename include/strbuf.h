@@ -17,7 +17,7 @@ void strbuf_reset(strbuf *b);
 void strbuf_append(strbuf *b, const char *data, size_t len);
 void strbuf_puts(strbuf *b, const char *s);
 void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap);
+void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Take ownership of the data (never NULL unless oom); the buffer is reset. */
 char *strbuf_take(strbuf *b, size_t *len);
 
