@@ -1,5 +1,5 @@
-/* tree.c - attributes, listings, links and file contents of the tree (the
- * layout is in tree.h; writes are in tree_write.c).
+/* tree.c - attributes, links and file contents of the tree (the layout is
+ * in tree.h; listings are in tree_list.c, writes in tree_write.c).
  *
  * Everything is rendered from cache snapshots: a listing, `ls -l` or `find`
  * costs at most one round of API calls per ttl, and every file of one
@@ -18,10 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "tree_internal.h"
-
-#define LINK_PREFIX "../instances/"
 
 tree *tree_new(cache *c, control *ctl, errlog *log, metrics *m)
 {
@@ -70,7 +67,7 @@ int tree_get_instance(tree *t, const char *uhost_id, inst_snap **snap, const api
     return 0;
 }
 
-static int load_custom_image(tree *t, const char *id, api_image *img, long long *fetched_at)
+int tree_load_custom_image(tree *t, const char *id, api_image *img, long long *fetched_at)
 {
     api_error err = {0};
     int rc = cache_get_custom_image(t->cache, id, img, fetched_at, &err);
@@ -82,7 +79,7 @@ static int load_custom_image(tree *t, const char *id, api_image *img, long long 
     return 0;
 }
 
-static int load_progress(tree *t, const char *id, api_progress *p)
+int tree_load_progress(tree *t, const char *id, api_progress *p)
 {
     api_error err = {0};
     long long fetched_at;
@@ -95,14 +92,14 @@ static int load_progress(tree *t, const char *id, api_progress *p)
     return 0;
 }
 
-static int load_platform(tree *t, img_snap **snap)
+int tree_load_platform(tree *t, img_snap **snap)
 {
     api_error err = {0};
     int rc = cache_get_platform_images(t->cache, snap, &err);
     return rc ? tree_read_failed(t, "read platform images", rc, &err) : 0;
 }
 
-static time_t instance_mtime(const inst_snap *s, const api_instance *i)
+time_t tree_instance_mtime(const inst_snap *s, const api_instance *i)
 {
     return (time_t)(i->update_time > 0 ? i->update_time : s->fetched_at);
 }
@@ -119,7 +116,7 @@ static int put_owned(strbuf *out, char *text)
 }
 
 /* An instance file: the data files from render.c, plus ctl and error. */
-static int instance_content(tree *t, const api_instance *i, const char *file, strbuf *out)
+int tree_instance_content(tree *t, const api_instance *i, const char *file, strbuf *out)
 {
     if (strcmp(file, "ctl") == 0) {
         strbuf_puts(out, control_help());
@@ -155,7 +152,7 @@ static int metrics_content(tree *t, strbuf *out)
             const api_image *img = &custom->list.items[k];
             api_progress p;
             progress[k] = -1;
-            if (strcmp(img->status, "Making") == 0 && load_progress(t, img->image_id, &p) == 0)
+            if (strcmp(img->status, "Making") == 0 && tree_load_progress(t, img->image_id, &p) == 0)
                 progress[k] = p.process;
         }
     }
@@ -185,21 +182,21 @@ static int file_content(tree *t, const tree_path *p, strbuf *out, time_t *mtime)
         int rc = tree_get_instance(t, p->name, &snap, &i);
         if (rc)
             return rc;
-        rc = instance_content(t, i, p->file->name, out);
+        rc = tree_instance_content(t, i, p->file->name, out);
         if (strcmp(p->file->name, "error") != 0)
-            *mtime = instance_mtime(snap, i);
+            *mtime = tree_instance_mtime(snap, i);
         inst_snap_put(snap);
         return rc;
     }
     case N_IMG_FILE: {
         api_image img;
         long long fetched_at;
-        int rc = load_custom_image(t, p->name, &img, &fetched_at);
+        int rc = tree_load_custom_image(t, p->name, &img, &fetched_at);
         if (rc)
             return rc;
         api_progress prog;
         bool need = render_image_needs_progress(p->file->name);
-        rc = need ? load_progress(t, p->name, &prog) : 0;
+        rc = need ? tree_load_progress(t, p->name, &prog) : 0;
         if (rc == 0)
             rc = render_image(&img, need ? &prog : NULL, p->file->name, out);
         *mtime = (time_t)fetched_at;
@@ -208,7 +205,7 @@ static int file_content(tree *t, const tree_path *p, strbuf *out, time_t *mtime)
     }
     case N_PIMG_FILE: {
         img_snap *snap;
-        int rc = load_platform(t, &snap);
+        int rc = tree_load_platform(t, &snap);
         if (rc)
             return rc;
         const api_image *img = img_snap_find(snap, p->name);
@@ -222,12 +219,12 @@ static int file_content(tree *t, const tree_path *p, strbuf *out, time_t *mtime)
     }
 }
 
-static void dir_attr(node_attr *a, time_t mtime, unsigned nlink)
+void tree_dir_attr(node_attr *a, time_t mtime, unsigned nlink)
 {
     *a = (node_attr){.kind = NODE_DIR, .mode = 0555, .mtime = mtime, .nlink = nlink};
 }
 
-static void file_attr(node_attr *a, size_t size, time_t mtime, bool writable)
+void tree_file_attr(node_attr *a, size_t size, time_t mtime, bool writable)
 {
     *a = (node_attr){.kind = NODE_FILE, .mode = writable ? 0644 : 0444, .size = size,
                      .mtime = mtime, .nlink = 1};
@@ -240,24 +237,24 @@ static int file_node_attr(tree *t, const tree_path *p, node_attr *a)
     time_t mtime;
     int rc = file_content(t, p, &b, &mtime);
     if (rc == 0)
-        file_attr(a, b.len, mtime, p->type == N_INST_FILE && p->file->writable);
+        tree_file_attr(a, b.len, mtime, p->type == N_INST_FILE && p->file->writable);
     strbuf_free(&b);
     return rc;
 }
 
-static int node_attr_of(tree *t, const tree_path *p, node_attr *a)
+int tree_node_attr(tree *t, const tree_path *p, node_attr *a)
 {
     switch (p->type) {
     case N_ROOT:
-        dir_attr(a, t->mounted_at, 6); /* . and four subdirectories */
+        tree_dir_attr(a, t->mounted_at, 6); /* . and four subdirectories */
         return 0;
     case N_INSTANCES:
     case N_IMAGES:
     case N_PIMAGES:
-        dir_attr(a, t->mounted_at, 1); /* 1: subdirectory count not known without a fetch */
+        tree_dir_attr(a, t->mounted_at, 1); /* 1: subdirectory count not known without a fetch */
         return 0;
     case N_BYNAME:
-        dir_attr(a, t->mounted_at, 2);
+        tree_dir_attr(a, t->mounted_at, 2);
         return 0;
     case N_INST_DIR: {
         inst_snap *snap;
@@ -265,7 +262,7 @@ static int node_attr_of(tree *t, const tree_path *p, node_attr *a)
         int rc = tree_get_instance(t, p->name, &snap, &i);
         if (rc)
             return rc;
-        dir_attr(a, instance_mtime(snap, i), 2);
+        tree_dir_attr(a, tree_instance_mtime(snap, i), 2);
         inst_snap_put(snap);
         return 0;
     }
@@ -280,27 +277,27 @@ static int node_attr_of(tree *t, const tree_path *p, node_attr *a)
         if (rc == 0)
             *a = (node_attr){.kind = NODE_LINK, .mode = 0777,
                              .size = strlen(LINK_PREFIX) + strlen(i->uhost_id),
-                             .mtime = instance_mtime(snap, i), .nlink = 1};
+                             .mtime = tree_instance_mtime(snap, i), .nlink = 1};
         inst_snap_put(snap);
         return rc;
     }
     case N_IMG_DIR: {
         api_image img;
         long long fetched_at;
-        int rc = load_custom_image(t, p->name, &img, &fetched_at);
+        int rc = tree_load_custom_image(t, p->name, &img, &fetched_at);
         if (rc)
             return rc;
         api_image_free(&img);
-        dir_attr(a, (time_t)fetched_at, 2);
+        tree_dir_attr(a, (time_t)fetched_at, 2);
         return 0;
     }
     case N_PIMG_DIR: {
         img_snap *snap;
-        int rc = load_platform(t, &snap);
+        int rc = tree_load_platform(t, &snap);
         if (rc)
             return rc;
         rc = img_snap_find(snap, p->name) ? 0 : -ENOENT;
-        dir_attr(a, (time_t)snap->fetched_at, 2);
+        tree_dir_attr(a, (time_t)snap->fetched_at, 2);
         img_snap_put(snap);
         return rc;
     }
@@ -313,7 +310,7 @@ int tree_getattr(tree *t, const char *path, node_attr *out)
 {
     tree_path p;
     int rc = tree_parse_path(path, &p);
-    return rc ? rc : node_attr_of(t, &p, out);
+    return rc ? rc : tree_node_attr(t, &p, out);
 }
 
 int tree_readlink(tree *t, const char *path, char *buf, size_t size)
@@ -337,186 +334,6 @@ int tree_readlink(tree *t, const char *path, char *buf, size_t size)
         rc = -ENOENT;
     inst_snap_put(snap);
     return rc;
-}
-
-/* ---- listings ---- */
-
-static int fill_instances(tree *t, tree_fill_fn fill, void *ctx)
-{
-    inst_snap *snap;
-    api_error err = {0};
-    int rc = cache_get_instances(t->cache, &snap, &err);
-    if (rc)
-        return tree_read_failed(t, "read instances", rc, &err);
-    for (size_t k = 0; rc == 0 && k < snap->list.n; k++) {
-        const api_instance *i = &snap->list.items[k];
-        if (!control_valid_id(i->uhost_id)) {
-            log_warn("instances/: skipped an instance whose UHostId is not a valid file name");
-            continue;
-        }
-        node_attr a;
-        dir_attr(&a, instance_mtime(snap, i), 2);
-        rc = fill(ctx, i->uhost_id, &a);
-    }
-    inst_snap_put(snap);
-    return rc;
-}
-
-static int fill_links(tree *t, tree_fill_fn fill, void *ctx)
-{
-    inst_snap *snap;
-    api_error err = {0};
-    int rc = cache_get_instances(t->cache, &snap, &err);
-    if (rc)
-        return tree_read_failed(t, "read instances", rc, &err);
-    for (size_t k = 0; rc == 0 && k < snap->n_links; k++) {
-        const char *name = snap->link_names[k];
-        const api_instance *i = &snap->list.items[snap->link_targets[k]];
-        if (!tree_valid_link_name(name) || !control_valid_id(i->uhost_id)) {
-            log_warn("by-name/: skipped a name that cannot be a file name");
-            continue;
-        }
-        node_attr a = {.kind = NODE_LINK, .mode = 0777, .nlink = 1,
-                       .size = strlen(LINK_PREFIX) + strlen(i->uhost_id),
-                       .mtime = instance_mtime(snap, i)};
-        rc = fill(ctx, name, &a);
-    }
-    inst_snap_put(snap);
-    return rc;
-}
-
-static int fill_images(tree *t, bool platform, tree_fill_fn fill, void *ctx)
-{
-    img_snap *snap;
-    api_error err = {0};
-    int rc = platform ? cache_get_platform_images(t->cache, &snap, &err)
-                      : cache_get_custom_images(t->cache, &snap, &err);
-    if (rc)
-        return tree_read_failed(t, platform ? "read platform images" : "read custom images", rc,
-                                &err);
-    for (size_t k = 0; rc == 0 && k < snap->list.n; k++) {
-        const char *id = snap->list.items[k].image_id;
-        if (!control_valid_id(id)) {
-            log_warn("%s: skipped an image whose ID is not a valid file name",
-                     platform ? "platform-images/" : "images/");
-            continue;
-        }
-        node_attr a;
-        dir_attr(&a, (time_t)snap->fetched_at, 2);
-        rc = fill(ctx, id, &a);
-    }
-    img_snap_put(snap);
-    return rc;
-}
-
-/* The files of one instance, all from one snapshot. */
-static int fill_instance_dir(tree *t, const char *uhost_id, tree_fill_fn fill, void *ctx)
-{
-    inst_snap *snap;
-    const api_instance *i;
-    int rc = tree_get_instance(t, uhost_id, &snap, &i);
-    if (rc)
-        return rc;
-    strbuf b;
-    strbuf_init(&b);
-    for (const file_def *d = render_instance_files; rc == 0 && d->name; d++) {
-        strbuf_reset(&b);
-        rc = instance_content(t, i, d->name, &b);
-        if (rc)
-            break;
-        node_attr a;
-        bool is_error = strcmp(d->name, "error") == 0;
-        file_attr(&a, b.len, is_error ? time(NULL) : instance_mtime(snap, i), d->writable);
-        rc = fill(ctx, d->name, &a);
-    }
-    strbuf_free(&b);
-    inst_snap_put(snap);
-    return rc;
-}
-
-static int fill_image_dir(tree *t, const tree_path *p, tree_fill_fn fill, void *ctx)
-{
-    api_image one;
-    const api_image *img;
-    img_snap *snap = NULL;
-    long long fetched_at;
-    int rc;
-    const file_def *defs;
-    bool have_one = false;
-    if (p->type == N_IMG_DIR) {
-        defs = render_image_files;
-        rc = load_custom_image(t, p->name, &one, &fetched_at);
-        have_one = rc == 0;
-        img = &one;
-    } else {
-        defs = render_platform_image_files;
-        rc = load_platform(t, &snap);
-        img = rc ? NULL : img_snap_find(snap, p->name);
-        if (rc == 0 && !img)
-            rc = -ENOENT;
-        fetched_at = snap ? snap->fetched_at : 0;
-    }
-    api_progress prog;
-    if (rc == 0 && p->type == N_IMG_DIR)
-        rc = load_progress(t, p->name, &prog);
-    strbuf b;
-    strbuf_init(&b);
-    for (const file_def *d = defs; rc == 0 && d->name; d++) {
-        strbuf_reset(&b);
-        rc = render_image(img, p->type == N_IMG_DIR ? &prog : NULL, d->name, &b);
-        node_attr a;
-        file_attr(&a, b.len, (time_t)fetched_at, false);
-        if (rc == 0)
-            rc = fill(ctx, d->name, &a);
-    }
-    strbuf_free(&b);
-    if (have_one)
-        api_image_free(&one);
-    if (snap)
-        img_snap_put(snap);
-    return rc;
-}
-
-static int fill_root(tree *t, tree_fill_fn fill, void *ctx)
-{
-    static const char *const names[] = {"instances", "by-name", "images", "platform-images",
-                                        "error", "metrics"};
-    int rc = 0;
-    for (size_t k = 0; rc == 0 && k < sizeof names / sizeof names[0]; k++) {
-        char path[32];
-        snprintf(path, sizeof path, "/%s", names[k]);
-        tree_path p;
-        node_attr a;
-        rc = tree_parse_path(path, &p);
-        if (rc == 0)
-            rc = node_attr_of(t, &p, &a);
-        if (rc == 0)
-            rc = fill(ctx, names[k], &a);
-    }
-    return rc;
-}
-
-int tree_readdir(tree *t, const char *path, tree_fill_fn fill, void *ctx)
-{
-    tree_path p;
-    int rc = tree_parse_path(path, &p);
-    if (rc)
-        return rc;
-    switch (p.type) {
-    case N_ROOT: return fill_root(t, fill, ctx);
-    case N_INSTANCES: return fill_instances(t, fill, ctx);
-    case N_BYNAME: return fill_links(t, fill, ctx);
-    case N_IMAGES: return fill_images(t, false, fill, ctx);
-    case N_PIMAGES: return fill_images(t, true, fill, ctx);
-    case N_INST_DIR: return fill_instance_dir(t, p.name, fill, ctx);
-    case N_IMG_DIR:
-    case N_PIMG_DIR: return fill_image_dir(t, &p, fill, ctx);
-    default: {
-        node_attr a; /* a file that exists is not a directory; else ENOENT */
-        rc = node_attr_of(t, &p, &a);
-        return rc ? rc : -ENOTDIR;
-    }
-    }
 }
 
 /* ---- open ---- */
@@ -547,7 +364,7 @@ int tree_open(tree *t, const char *path, int flags, file_snapshot **out)
         const api_instance *i;
         rc = tree_get_instance(t, p.name, &snap, &i);
         if (rc == 0) {
-            s->mtime = instance_mtime(snap, i);
+            s->mtime = tree_instance_mtime(snap, i);
             inst_snap_put(snap);
             s->data = strdup("");
             rc = s->data ? 0 : -ENOMEM;

@@ -62,4 +62,20 @@ static inline bool tree_is_dir(node_type type)
 /* The instance uhost_id from the current snapshot (*snap to put back). */
 int tree_get_instance(tree *t, const char *uhost_id, inst_snap **snap, const api_instance **inst);
 
+/* Reads through the cache; a failure is recorded (tree_read_failed). */
+int tree_load_custom_image(tree *t, const char *id, api_image *img, long long *fetched_at);
+int tree_load_progress(tree *t, const char *id, api_progress *p);
+int tree_load_platform(tree *t, img_snap **snap);
+
+#define LINK_PREFIX "../instances/"
+
+/* UpdateTime, else the time of the fetch. */
+time_t tree_instance_mtime(const inst_snap *s, const api_instance *i);
+/* An instance file: the data files from render.c, plus ctl and error. */
+int tree_instance_content(tree *t, const api_instance *i, const char *file, strbuf *out);
+void tree_dir_attr(node_attr *a, time_t mtime, unsigned nlink);
+void tree_file_attr(node_attr *a, size_t size, time_t mtime, bool writable);
+/* The attributes of any node (a file's size by rendering it). */
+int tree_node_attr(tree *t, const tree_path *p, node_attr *a);
+
 #endif
