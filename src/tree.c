@@ -128,7 +128,9 @@ int tree_instance_content(tree *t, const api_instance *i, const char *file, strb
 }
 
 /* /metrics: whatever can be fetched; a part that cannot is left out (and
- * compsharefs_api_up says so) rather than failing the whole scrape. */
+ * compsharefs_api_up says so) rather than failing the whole scrape. When the
+ * instance listing fails, the API is unreachable or refusing us: images are
+ * not tried too, so a scrape never waits out two timeouts. */
 static int metrics_content(tree *t, strbuf *out)
 {
     api_error err = {0};
@@ -140,7 +142,7 @@ static int metrics_content(tree *t, strbuf *out)
     }
     img_snap *custom = NULL;
     memset(&err, 0, sizeof err);
-    rc = cache_get_custom_images(t->cache, &custom, &err);
+    rc = is ? cache_get_custom_images(t->cache, &custom, &err) : 0;
     if (rc) {
         tree_read_failed(t, "read custom images", rc, &err);
         custom = NULL;

@@ -3,6 +3,7 @@
  * Time only moves when a test moves it (the source's clock). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -712,7 +713,9 @@ static void test_read_failure(void **state)
     /* the fixed parts of the tree still answer, and /metrics says the API is down */
     assert_int_equal(tree_getattr(e->t, "/", &a), 0);
     assert_int_equal(tree_getattr(e->t, "/instances", &a), 0);
+    int custom_calls = e->f.n_list_custom;
     assert_true(file_contains(e, "/metrics", "compsharefs_api_up 0\n"));
+    assert_int_equal(e->f.n_list_custom, custom_calls); /* one failure is enough to wait for */
 
     e->f.inst_rc = 0;
     assert_file(e, "/instances/uhost-a/status", "Running\n");
@@ -736,6 +739,26 @@ static void test_metrics_file(void **state)
     free(m);
 }
 
+static void *read_everything(void *p)
+{
+    env *e = p;
+    for (int round = 0; round < 20; round++)
+        check_sizes(e, "/instances");
+    return NULL;
+}
+
+/* Many readers at once see consistent files, and share one listing call. */
+static void test_concurrent_readers(void **state)
+{
+    env *e = *state;
+    pthread_t th[4];
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(pthread_create(&th[k], NULL, read_everything, e), 0);
+    for (int k = 0; k < 4; k++)
+        pthread_join(th[k], NULL);
+    assert_int_equal(e->f.n_list_inst, 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -746,7 +769,7 @@ int main(void)
         T(test_open_flags),     T(test_snapshot_fixed),   T(test_truncate),
         T(test_write_einval),   T(test_write_success),    T(test_mkimage_refreshes_images),
         T(test_write_errors),   T(test_outcome_unknown),  T(test_read_failure),
-        T(test_metrics_file),
+        T(test_metrics_file),   T(test_concurrent_readers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 #undef T
