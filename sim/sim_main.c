@@ -92,7 +92,8 @@ static const char *fault_field(int opt)
 
 /* Parse argv into s and into a fault settings object (applied through the same
  * validation as POST /_sim/faults). Returns 0, 1 (exit 0: help), or -1 (exit 2). */
-static int parse_args(int argc, char **argv, sim_server *s, const char **listen, cJSON *faults)
+static int parse_args(int argc, char **argv, sim_server *s, const char **listen, cJSON *faults,
+                      char **priv_arg)
 {
     const char *pub = getenv("COMPSHARE_SIM_PUBLIC_KEY"), *priv = getenv("COMPSHARE_SIM_PRIVATE_KEY");
     double v;
@@ -109,7 +110,12 @@ static int parse_args(int argc, char **argv, sim_server *s, const char **listen,
         switch (opt) {
         case OPT_LISTEN: *listen = optarg; break;
         case OPT_PUB: pub = optarg; break;
-        case OPT_PRIV: priv = optarg; break;
+        case OPT_PRIV:
+            if (*priv_arg) /* given twice: the last wins, blank the first now */
+                memset(*priv_arg, 'x', strlen(*priv_arg));
+            priv = optarg;
+            *priv_arg = optarg;
+            break;
         case OPT_INSTANCES:
             if (parse_number("instances", optarg, 0, 10000, &v) || v != floor(v))
                 return -1;
@@ -166,7 +172,12 @@ int main(int argc, char **argv)
     cJSON *faults = cJSON_CreateObject();
     if (!faults)
         return 1;
-    int rc = parse_args(argc, argv, &s, &listen, faults);
+    char *priv_arg = NULL;
+    int rc = parse_args(argc, argv, &s, &listen, faults, &priv_arg);
+    /* The key was copied: blank it in argv, so that ps and /proc/PID/cmdline do not
+     * show it from now on (the environment variable avoids even this window). */
+    if (priv_arg)
+        memset(priv_arg, 'x', strlen(priv_arg));
     if (rc) {
         cJSON_Delete(faults);
         free_keys(&s);

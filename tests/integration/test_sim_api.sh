@@ -355,5 +355,13 @@ expect_eq "keys from --public-key and COMPSHARE_SIM_PRIVATE_KEY" "$(field RetCod
 expect_eq "same seed, same fleet" "$(ids_of "$r" | head -3 | tr '\n' ' ')" "$(printf '%s ' "${first[@]:0:3}")"
 expect_eq "default keys refused now" "$(field RetCode "$(api Action=DescribeCompShareInstance)")" 172
 
+start_sim c --private-key argv-secret-$$ --instances 1 || exit 1
+expect_eq "--private-key works" "$(field RetCode "$(PRIV=argv-secret-$$ api Action=DescribeCompShareInstance)")" 0
+if tr '\0' ' ' </proc/"$SIM_PID"/cmdline | grep -q "argv-secret"; then
+  fail "the private key is still visible in the sim's command line"
+else
+  pass "the private key is blanked in the sim's command line"
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
