@@ -78,7 +78,8 @@ static int uhost_filter(const params *p, const char ***ids, size_t *n)
     *n = 0;
     for (size_t i = 0; i < p->n; i++) {
         const char *name = p->items[i].name;
-        if (strncmp(name, "UHostIds.", 9) != 0 || !name[9] || strspn(name + 9, "0123456789") != strlen(name + 9))
+        const char *index = name + 9;
+        if (strncmp(name, "UHostIds.", 9) != 0 || !*index || strspn(index, "0123456789") != strlen(index))
             continue;
         const char **grown = realloc(*ids, (*n + 1) * sizeof *grown);
         if (!grown) {

@@ -120,7 +120,8 @@ int request_parse_body(params *p, const char *content_type, const char *body, si
     } else if (media_type_is(content_type, "application/x-www-form-urlencoded")) {
         json = false;
     } else {
-        snprintf(why, whylen, "unsupported Content-Type (use application/x-www-form-urlencoded or application/json)");
+        snprintf(why, whylen,
+                 "unsupported Content-Type (use application/x-www-form-urlencoded or application/json)");
         return -ENOTSUP;
     }
     if (json)

@@ -33,7 +33,8 @@ static const struct platform_image {
      30720, {"", "", "11.4", {NULL}}},
     {"Debian 12 CUDA 12.2", "System", "Debian 12", "Debian 12 bookworm, NVIDIA 535 驱动, CUDA 12.2",
      false, 30720, {"", "", "12.2", {NULL}}},
-    {"Ubuntu 22.04 PyTorch 容器版", "System", "Ubuntu 22.04", "容器实例镜像: PyTorch 2.3.1, CUDA 12.1",
+    {"Ubuntu 22.04 PyTorch 容器版", "System", "Ubuntu 22.04",
+     "容器实例镜像: PyTorch 2.3.1, CUDA 12.1",
      true, 20480, {"PyTorch", "2.3.1", "12.1", {"Python 3.10", "JupyterLab", NULL}}},
     {"PyTorch 2.3.1", "App", "Ubuntu 22.04", "PyTorch 2.3.1 + CUDA 12.1, Miniconda, JupyterLab", false,
      51200, {"PyTorch", "2.3.1", "12.1", {"Python 3.10", "JupyterLab", "Miniconda", NULL}}},
@@ -153,13 +154,22 @@ static int seed_instance(sim_world *w, size_t i, sim_instance *in)
  * creation order is the index order and the listing order is stable. */
 static void seed_times(sim_world *w, size_t n, size_t i, sim_instance *in)
 {
-    long long created = w->wall0 - (long long)(n - i) * 7 * 3600 - (long long)(sim_rand_next(&w->rng) % 3600);
+    long long created = w->wall0 - (long long)(n - i) * 7 * 3600 -
+                        (long long)(sim_rand_next(&w->rng) % 3600);
     in->create_time = created;
     in->start_time = created + 90;
-    in->stop_time = in->state == SIM_STOPPED ? w->wall0 - (long long)(sim_rand_next(&w->rng) % DAY) - 60 : 0;
+    in->stop_time = 0;
+    if (in->state == SIM_STOPPED) {
+        /* Stopped some time after it booted, at least a minute before the start. */
+        long long span = w->wall0 - 60 - (in->start_time + 60);
+        uint64_t r = sim_rand_next(&w->rng) % (uint64_t)(span > 1 ? span : 1);
+        in->stop_time = in->start_time + 60 + (long long)r;
+    }
     in->update_time = in->stop_time ? in->stop_time : in->start_time;
-    in->expire_time = strcmp(in->charge_type, "Month") == 0 ? created + 30 * DAY + (w->wall0 - created) / (30 * DAY) * 30 * DAY
-                                                           : created + 365 * DAY;
+    bool monthly = strcmp(in->charge_type, "Month") == 0;
+    /* Monthly: the end of the current paid month; pay-as-you-go: a year out. */
+    in->expire_time = monthly ? created + 30 * DAY + (w->wall0 - created) / (30 * DAY) * 30 * DAY
+                              : created + 365 * DAY;
 }
 
 static int by_creation(const void *a, const void *b)
