@@ -179,8 +179,9 @@ require_fuse() {
 # sim_start [compshare-sim args...]: sets SIM_URL and SIM_PID.
 sim_start() {
   local out=$T_WORK/sim.out
-  "$COMPSHARE_SIM" --listen 127.0.0.1:0 --public-key "$SIM_PUBLIC_KEY" \
-    --private-key "$SIM_PRIVATE_KEY" "$@" >"$out" 2>"$T_WORK/sim.err" &
+  # The private key through the environment, not argv: tests grep `ps` for it.
+  COMPSHARE_SIM_PRIVATE_KEY="$SIM_PRIVATE_KEY" "$COMPSHARE_SIM" --listen 127.0.0.1:0 \
+    --public-key "$SIM_PUBLIC_KEY" "$@" >"$out" 2>"$T_WORK/sim.err" &
   SIM_PID=$!
   local i
   for i in $(seq 1 100); do

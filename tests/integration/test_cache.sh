@@ -26,6 +26,7 @@ DURATION=5
 sim_stats_reset
 t0=$(date +%s%N)
 end=$(($(date +%s) + DURATION))
+readers=""
 for r in $(seq 1 16); do
   (
     passes=0 errs=0
@@ -35,8 +36,9 @@ for r in $(seq 1 16); do
     done
     echo "$passes $errs" >"$T_WORK/reader.$r"
   ) &
+  readers+=" $!"
 done
-wait
+wait $readers # not a bare wait: the sim and the daemon are children too
 t1=$(date +%s%N)
 describes=$(sim_count DescribeCompShareInstance)
 total=$(sim_total)
@@ -106,8 +108,12 @@ expect_eq "the reads after it are served from the cache again" "$(sim_total)" "0
 # Concurrent misses share one request: 16 readers at once on a stale cache.
 sleep $((TTL + 1))
 sim_stats_reset
-for r in $(seq 1 16); do cat "$I"/*/status >/dev/null & done
-wait
+readers=""
+for r in $(seq 1 16); do
+  cat "$I"/*/status >/dev/null &
+  readers+=" $!"
+done
+wait $readers
 expect_eq "16 concurrent readers on a stale cache: one round of $PAGES pages" \
   "$(sim_count DescribeCompShareInstance)" "$PAGES"
 

@@ -187,7 +187,10 @@ if start_daemon profile "$H" -- -o ttl=2; then
   pass "keys and base_url from the active profile of ~/.ucloud: mounted"
   expect_eq "profile: instances listed" "$(ls "$MP/instances" | wc -l)" "$NLISTED"
   no_key "ps while mounted from the profile" "$(ps -eo args -ww)"
-  stop_daemon
+  fusermount3 -u "$MP"
+  for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+  wait "$PID" 2>/dev/null
+  expect_eq "fusermount3 -u: the daemon exits with status 0" "$?" "0"
 else
   fail "the active profile of ~/.ucloud: did not mount: $(cat "$LOG")"
 fi

@@ -22,7 +22,7 @@ for d in instances by-name images platform-images; do
   expect_eq "$d/ is a directory 0555" "$(stat -c '%F %a' "$MNT/$d")" "directory 555"
 done
 for f in error metrics; do
-  expect_eq "/$f is a regular file 0444" "$(stat -c '%F %a' "$MNT/$f")" "regular file 444"
+  expect_eq "/$f is a regular file 0444" "$(test -f "$MNT/$f" && stat -c %a "$MNT/$f")" "444"
 done
 expect_eq "/error is empty before any failure" "$(stat -c %s "$MNT/error")" "0"
 expect_eq "mount root is 0555" "$(stat -c %a "$MNT")" "555"
@@ -93,13 +93,13 @@ expect_eq "every non-empty file ends with a newline" "$bad_nl" ""
 expect_eq "single-value files hold exactly one line" "$bad_one_line" ""
 expect_eq "timestamps are set" "$bad_time" ""
 expect_eq "values look like what the API holds" "$bad_value" ""
-expect_eq "states as the sim starts them: 26 Running, 9 Stopped" \
-  "$n_running/$n_stopped" "26/9"
+expect_eq "states as the sim starts them: 25 Running, 10 Stopped" \
+  "$n_running/$n_stopped" "25/10"
 
 id0=$(echo "$ids" | head -n1)
 ctl_text=$(rd "$I/$id0/ctl")
 for c in reboot stop start reinstall mkimage; do
-  expect_match "cat ctl lists '$c'" "$ctl_text" "(^|$'\n')$c"
+  expect_true "cat ctl lists '$c'" grep -qE "^$c( |\$)" <<<"$ctl_text"
 done
 expect_eq "info.json never carries the password key" \
   "$(grep -l Password "$I"/*/info.json 2>/dev/null | wc -l)" "0"
@@ -185,7 +185,7 @@ for im in $imgs; do
   d=$MNT/images/$im
   [ "$(stat -c '%F %a' "$d")" == "directory 555" ] || bad_img+=" $im/(mode)"
   for f in status progress remaining total name info.json; do
-    [ "$(stat -c '%F %a' "$d/$f" 2>/dev/null)" == "regular file 444" ] || bad_img+=" $im/$f"
+    { [ -f "$d/$f" ] && [ "$(stat -c %a "$d/$f")" == 444 ]; } || bad_img+=" $im/$f"
   done
   s=$(rd "$d/status")
   [[ "$s" =~ ^(Making|Available|UnAvailable|Reviewing|Offline)$ ]] || bad_img+=" $im/status=$s"
@@ -227,7 +227,7 @@ bad_p=""
 for im in $pimgs; do
   d=$MNT/platform-images/$im
   for f in name status info.json; do
-    [ "$(stat -c '%F %a' "$d/$f" 2>/dev/null)" == "regular file 444" ] || bad_p+=" $im/$f"
+    { [ -f "$d/$f" ] && [ "$(stat -c %a "$d/$f")" == 444 ]; } || bad_p+=" $im/$f"
   done
   [ "$(rd "$d/status")" == Available ] || bad_p+=" $im/status=$(rd "$d/status")"
   [ -n "$(rd "$d/name")" ] || bad_p+=" $im/name"
@@ -274,7 +274,7 @@ refuse "mkdir in an instance" mkdir "$I/$id0/sub"
 refuse "rm a file" rm -f "$I/$id0/status"
 refuse "rm -rf an instance" rm -rf "$I/$id0"
 refuse "rmdir an instance" rmdir "$I/$id0"
-refuse "rm a by-name link" rm -f "$MNT/by-name/推理服务-01"
+refuse "rm a by-name link" rm -f "$MNT/by-name/$(ls "$MNT/by-name" | head -n1)"
 refuse "mv an instance" mv "$I/$id0" "$I/uhost-87654321"
 refuse "mv a file" mv "$I/$id0/name" "$I/$id0/name2"
 refuse "ln -s in the mount" ln -s /tmp "$MNT/by-name/mine"
