@@ -233,13 +233,13 @@ static void test_32_concurrent_misses_one_call(void **state)
 
 static void test_slow_fetch_does_not_overwrite_newer(void **state)
 {
-    reader slow;
+    static reader slow; /* static: teardown may join it after a failed assertion */
     fake_hold(F_INST, 1);
     reader_start(&slow, F_INST, NULL);
     fake_wait_call(F_INST, 1);
 
     cache_invalidate_instances(C); /* e.g. a reboot was accepted */
-    reader fastr;
+    static reader fastr;
     reader_start(&fastr, F_INST, NULL); /* call 2, not held: completes first */
     join_unblocked(&fastr);
     inst_snap *fast;
@@ -263,7 +263,7 @@ static void test_slow_fetch_does_not_overwrite_newer(void **state)
 
 static void test_invalidation_during_fetch_forces_new_fetch(void **state)
 {
-    reader before, after;
+    static reader before, after;
     fake_hold(F_INST, 1);
     fake_hold(F_INST, 2);
     reader_start(&before, F_INST, NULL);
@@ -349,7 +349,7 @@ static void test_failed_refresh_never_serves_stale(void **state)
 
 static void test_slow_progress_does_not_block_instances(void **state)
 {
-    reader slow, inst;
+    static reader slow, inst;
     fake_hold(F_PROGRESS, 1);
     reader_start(&slow, F_PROGRESS, "img-making");
     fake_wait_call(F_PROGRESS, 1);
@@ -401,6 +401,78 @@ static void test_progress_failure_not_cached(void **state)
     assert_int_equal(fake_calls(F_PROGRESS), 2);
 }
 
+/* ---- stress ---- */
+
+/* Readers racing each other, invalidations and expiry, with no gate: the
+ * interleavings vary, the assertions hold for every one of them. Per thread,
+ * generations never go back, and a read after the thread's own invalidation
+ * always comes from a fetch that began after it (no "Running" served after
+ * an accepted reboot). */
+typedef struct stress_thread {
+    pthread_t th;
+    int id;
+    pthread_barrier_t *start;
+    int bad;
+} stress_thread;
+
+static void *stress_main(void *arg)
+{
+    stress_thread *t = arg;
+    uint64_t last = 0;
+    int calls_before = -1; /* fetches begun before this thread's invalidation */
+    pthread_barrier_wait(t->start);
+    for (int i = 0; i < 400; i++) {
+        inst_snap *s;
+        api_error err;
+        if (cache_get_instances(C, &s, &err) != 0) {
+            t->bad++;
+            continue;
+        }
+        /* the data's call number is in its State: "state-<n>" */
+        int call = atoi(s->list.items[0].state + strlen("state-"));
+        if (s->generation < last || (calls_before >= 0 && call <= calls_before))
+            t->bad++;
+        if (!inst_snap_find(s, "uhost-01") || !inst_snap_find_link(s, "web"))
+            t->bad++;
+        last = s->generation;
+        inst_snap_put(s);
+        calls_before = -1;
+        if (i % 5 == t->id % 5) {
+            calls_before = fake_calls(F_INST);
+            cache_invalidate_instances(C);
+        }
+        if (i % 13 == 0)
+            advance(TTL_MS / 3);
+        char id[16];
+        snprintf(id, sizeof id, "img-%d", i % 7);
+        api_progress p;
+        if (cache_get_progress(C, id, &p, NULL, NULL) != 0)
+            t->bad++;
+    }
+    return NULL;
+}
+
+static void test_stress_invariants(void **state)
+{
+    enum { N = 8 };
+    stress_thread t[N];
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, N);
+    for (int i = 0; i < N; i++) {
+        t[i] = (stress_thread){.id = i, .start = &start};
+        assert_int_equal(pthread_create(&t[i].th, NULL, stress_main, &t[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i].th, NULL);
+        assert_int_equal(t[i].bad, 0);
+    }
+    cache_stats st;
+    cache_get_stats(C, &st);
+    assert_int_equal(st.fetch_errors, 0);
+    assert_int_equal(st.fetches, (uint64_t)fake_calls(F_INST) + (uint64_t)fake_calls(F_PROGRESS));
+    pthread_barrier_destroy(&start);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fake_setup, teardown)
 
 int main(void)
@@ -418,6 +490,7 @@ int main(void)
         T(test_slow_progress_does_not_block_instances),
         T(test_progress_cached_per_image),
         T(test_progress_failure_not_cached),
+        T(test_stress_invariants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
