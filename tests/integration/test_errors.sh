@@ -148,4 +148,24 @@ im=$(ls "$MNT/images" | head -n1)
 out=$(write_file "$MNT/images/$im/status" "Available")
 [ $? -ne 0 ] && pass "echo > images/ID/status fails: $out" || fail "echo > images/ID/status succeeded"
 
+# ---- EACCES: the API rejects the keys (the sim restarted on the same port
+# with another key pair, as when keys are revoked while mounted) ----
+port=${SIM_URL##*:}
+Q=$(pick_instance Running)
+rd "$I/$Q/status" >/dev/null # fresh: the write needs no listing
+sim_stop
+COMPSHARE_SIM_PRIVATE_KEY=another-key-$$ "$COMPSHARE_SIM" --listen "127.0.0.1:$port" \
+  --public-key "$SIM_PUBLIC_KEY" --instances 40 --seed 3 >"$T_WORK/sim2.out" 2>"$T_WORK/sim2.err" &
+SIM_PID=$!
+for _ in $(seq 1 100); do [ -s "$T_WORK/sim2.out" ] && break; sleep 0.05; done
+if [ -s "$T_WORK/sim2.out" ]; then
+  expect_write_errno "reboot with keys the API rejects" EACCES "$I/$Q/ctl" reboot
+  expect_match "instance error says why (RetCode 171)" "$(rd "$I/$Q/error")" "171"
+  sleep 2.5 # past the ttl
+  expect_errno "a read with keys the API rejects fails" "EACCES|EIO" cat "$I/$Q/status"
+  expect_match "mount error records the rejection" "$(rd "$MNT/error")" "171"
+else
+  skip "could not restart the sim on port $port: $(cat "$T_WORK/sim2.err")"
+fi
+
 finish

@@ -258,11 +258,18 @@ expect_match "instance series state label is the status" "$line" "state=\"$(rd "
 expect_eq "one state series per instance" \
   "$(echo "$m" | grep 'uhost_id="' | grep 'state="' | grep -o 'uhost_id="[^"]*"' | sort -u | wc -l)" \
   "35"
-expect_true "metrics count API requests by action" \
-  grep -q 'action="DescribeCompShareInstance"' <<<"$m"
-expect_true "metrics carry a GPU count series" grep -qi 'gpu' <<<"$m"
-expect_true "metrics carry image progress" grep -qi 'progress' <<<"$m"
-expect_true "metrics carry cache hits and misses" grep -qiE 'cache.*(hit|miss)' <<<"$m"
+expect_true "metrics count API requests by action and result" \
+  grep -qE '^compsharefs_[a-z_]*\{.*action="DescribeCompShareInstance".*result="[^"]+".*\} [0-9]' <<<"$m"
+expect_true "metrics carry the API latency (a histogram)" \
+  grep -qE '^compsharefs_[a-z_]*(latency|duration)[a-z_]*_bucket\{.*le="' <<<"$m"
+g=$(echo "$m" | grep -iE '^compsharefs_[a-z_]*gpu(_count|s)[a-z_]*\{' | grep "uhost_id=\"$id0\"" | head -n1)
+expect_eq "metrics: the GPU count series of an instance holds its gpu_count" \
+  "${g##* }" "$(rd "$I/$id0/gpu_count")"
+if [ -n "$making" ]; then
+  expect_true "metrics: an image progress series for the Making image" \
+    grep -qE "^compsharefs_[a-z_]*progress[a-z_]*\{.*\"$making\".*\} [0-9.]+$" <<<"$m"
+fi
+expect_true "metrics carry cache hits and misses" grep -qiE '^compsharefs_[a-z_]*cache[a-z_]*(hit|miss)' <<<"$m"
 
 # ---- the shape cannot be changed ----
 before=$(cd "$MNT" && find . 2>/dev/null | sort | md5sum)
