@@ -162,4 +162,30 @@ expect_eq "instance error is empty after the success" "$(rd "$I/$H/error")" ""
 expect_eq "and its size is 0" "$(stat -c %s "$I/$H/error")" "0"
 expect_true "it reaches Running" wait_for_status "$H" Running 30
 
+# ---- names that are not plain file names; commands through by-name/ ----
+K=$(pick_instance Running)
+for nm in "a/b-$$" ".." "." "50%-$$" "-dash-$$"; do
+  out=$(write_file "$I/$K/name" "$nm")
+  expect_eq "rename to '$nm' succeeds" "$?:$out" "0:"
+  expect_eq "cat name gives '$nm' back" "$(rd "$I/$K/name")" "$nm"
+  hit=""
+  for l in $(ls "$MNT/by-name"); do
+    [ "$(readlink "$MNT/by-name/$l")" == "../instances/$K" ] && hit=$l
+  done
+  expect_match "an instance named '$nm' is reachable through by-name/" "$hit" '.'
+  [ -n "$hit" ] && expect_eq "... and by-name/<that link>/name reads '$nm'" \
+    "$(rd "$MNT/by-name/$hit/name")" "$nm"
+  expect_eq "by-name/ holds no '.' or '..' entry of its own" \
+    "$(ls -a "$MNT/by-name" | grep -cxE '\.|\.\.')" "2"
+done
+expect_true "by-name/.. is still the root" test -d "$MNT/by-name/../instances"
+out=$(write_file "$I/$K/name" "via-link-$$")
+L=$(ls "$MNT/by-name" | grep -x "via-link-$$")
+expect_eq "by-name/via-link-$$ exists after the rename" "$L" "via-link-$$"
+out=$( { echo reboot >"$MNT/by-name/via-link-$$/ctl"; } 2>&1)
+expect_eq "echo reboot > by-name/NAME/ctl (through the link) succeeds" "$?:$out" "0:"
+expect_eq "status through the link right after is Rebooting" \
+  "$(rd "$MNT/by-name/via-link-$$/status")" "Rebooting"
+expect_true "it reaches Running" wait_for_status "$K" Running 30
+
 finish

@@ -255,4 +255,62 @@ else
   fail "kill -9 test: did not mount: $(cat "$LOG")"
 fi
 
+# ---- -o allow_other: file modes bind every user (default_permissions) ----
+if command -v setpriv >/dev/null && [ "$(id -u)" == 0 ]; then
+  chmod 755 "$T_WORK"
+  if start_daemon allowother "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED,allow_other"; then
+    chmod 755 "$MP" 2>/dev/null
+    as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+    id=$(ls "$MP/instances" | head -n1)
+    expect_match "allow_other: another user reads status" \
+      "$(as_nobody cat "$MP/instances/$id/status" 2>&1)" '^[A-Z][a-z]+$'
+    expect_eq "allow_other: another user lists instances/" \
+      "$(as_nobody ls "$MP/instances" 2>/dev/null | wc -l)" "$NLISTED"
+    sim_stats_reset
+    out=$(as_nobody sh -c "echo reboot > '$MP/instances/$id/ctl'" 2>&1)
+    expect_match "allow_other: another user cannot write ctl (0644)" "$out" "Permission denied"
+    out=$(as_nobody sh -c "echo x > '$MP/instances/$id/name'" 2>&1)
+    expect_match "allow_other: another user cannot write name (0644)" "$out" "Permission denied"
+    expect_eq "allow_other: nothing reached the API" "$(api_changes)" "0"
+    out=$(as_nobody mkdir "$MP/instances/x" 2>&1)
+    expect_match "allow_other: another user cannot mkdir" "$out" "(Permission denied|Operation not permitted)"
+    stop_daemon
+  else
+    fail "-o allow_other: did not mount: $(cat "$LOG")"
+  fi
+else
+  skip "allow_other check needs root and setpriv"
+fi
+
+# ---- region and zone: options, environment, precedence ----
+# Fleet of 8: #7 is in cn-sh2-01; #1 and #4 are in cn-wlcb-02.
+zones_of() { cat "$MP"/instances/*/zone 2>/dev/null | sort -u | tr '\n' ' '; }
+if start_daemon region "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED,region=cn-sh2"; then
+  expect_eq "-o region=cn-sh2: the one instance of that region" \
+    "$(ls "$MP/instances" | wc -l):$(zones_of)" "1:cn-sh2-01 "
+  stop_daemon
+else
+  fail "-o region=cn-sh2: did not mount: $(cat "$LOG")"
+fi
+if start_daemon zone "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED,zone=cn-wlcb-02"; then
+  expect_eq "-o zone=cn-wlcb-02: only that zone's two instances" \
+    "$(ls "$MP/instances" | wc -l):$(zones_of)" "2:cn-wlcb-02 "
+  stop_daemon
+else
+  fail "-o zone=cn-wlcb-02: did not mount: $(cat "$LOG")"
+fi
+if start_daemon region-env "$EMPTY" UCLOUD_REGION=cn-sh2 -- -o "endpoint=$SIM_URL,credentials=$CRED"; then
+  expect_eq "UCLOUD_REGION=cn-sh2: the one instance of that region" "$(ls "$MP/instances" | wc -l)" "1"
+  stop_daemon
+else
+  fail "UCLOUD_REGION=cn-sh2: did not mount: $(cat "$LOG")"
+fi
+if start_daemon region-both "$EMPTY" UCLOUD_REGION=cn-sh2 UCLOUD_ZONE=cn-sh2-01 -- \
+  -o "endpoint=$SIM_URL,credentials=$CRED,region=cn-wlcb,zone=cn-wlcb-02"; then
+  expect_eq "-o region/zone win over UCLOUD_REGION/UCLOUD_ZONE" "$(ls "$MP/instances" | wc -l)" "2"
+  stop_daemon
+else
+  fail "-o region over UCLOUD_REGION: did not mount: $(cat "$LOG")"
+fi
+
 finish
