@@ -12,6 +12,7 @@
 #include <fuse_opt.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +131,14 @@ int main(int argc, char **argv)
     if (fuse_parse_cmdline(&probe, &cl) != 0)
         return 2;
     fuse_opt_free_args(&probe);
+    bool have_mountpoint = cl.mountpoint != NULL;
     free(cl.mountpoint);
+    if (!have_mountpoint && !cl.show_help && !cl.show_version) {
+        fprintf(stderr, "compsharefs: no mount point given (usage: compsharefs [options] MOUNTPOINT; -h for help)\n");
+        free_options();
+        fuse_opt_free_args(&args);
+        return 2;
+    }
     if (cl.show_help || cl.show_version) {
         if (cl.show_help)
             usage(argv[0]);
