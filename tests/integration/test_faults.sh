@@ -131,4 +131,35 @@ stale
 err=$(timeout 120 grep -r zzz-none "$MNT/instances" 2>&1 >/dev/null)
 expect_eq "after the faults: grep -r over instances/ reads every file" "$?:$err" "1:"
 
+# ---- commands stuck on the API do not block the rest of the mount ----
+# 20 renames hang (answer lost, timeout=10); while they are still stuck, a
+# read served from the cache and a listing must be answered.
+fs_unmount
+fs_mount -o ttl=60,timeout=10
+C=$(ls "$I" | head -n1)
+O=$(ls "$I" | tail -n1)
+rd "$I/$O/status" >/dev/null
+sim_faults '{"hang": 1, "actions": "ModifyCompShareInstanceName"}'
+writers=""
+for k in $(seq 1 20); do
+  (printf 'stuck-%s\n' "$k" >"$I/$C/name") 2>/dev/null &
+  writers+=" $!"
+done
+sleep 1
+s=$(timeout 30 cat "$I/$O/status" 2>&1)
+expect_match "while 20 commands hang: cat status of another instance answers" "$s" '^[A-Z][a-z]+$'
+n=$(timeout 30 ls "$I" 2>/dev/null | wc -l)
+expect_eq "while 20 commands hang: ls instances/ answers" "$n" "$nids"
+alive=0
+for p in $writers; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
+expect_true "... and those answers came while the commands were still stuck ($alive of 20)" \
+  test "$alive" -gt 0
+sim_faults_clear
+for p in $writers; do
+  for _ in $(seq 1 600); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+done
+alive=0
+for p in $writers; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
+expect_eq "the stuck commands all end (timeout)" "$alive" "0"
+
 finish
