@@ -162,4 +162,21 @@ alive=0
 for p in $writers; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
 expect_eq "the stuck commands all end (timeout)" "$alive" "0"
 
+# ---- after a command of unknown outcome, the next read fetches (README:
+# "the next read of status fetches what really happened") ----
+# A real-time sim (a reboot lasts 30 s) and ttl=60: a cached Running would
+# still be served, while the sim knows the reboot did start.
+fs_unmount
+sim_stop
+sim_start --instances 16 --seed 6 --time-scale 1
+fs_mount -o ttl=60,timeout=2
+rm -f "$T_WORK/picked"
+U=$(pick_instance Running)
+expect_eq "status is Running (cached for 60 s)" "$(rd "$I/$U/status")" "Running"
+sim_faults '{"hang": 1, "actions": "RebootCompShareInstance"}'
+expect_write_errno "hang on reboot: ETIMEDOUT" ETIMEDOUT "$I/$U/ctl" reboot
+sim_faults_clear
+expect_eq "the next read of status shows what really happened: Rebooting" \
+  "$(rd "$I/$U/status")" "Rebooting"
+
 finish
