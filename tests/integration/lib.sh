@@ -215,6 +215,18 @@ sim_total() {
   n=$(sim_stats | grep -o '"total"[[:space:]]*:[[:space:]]*[0-9]*' | grep -o '[0-9]*$')
   echo "${n:-0}"
 }
+# sim_api ACTION [NAME=VALUE...]: one signed API request to the sim, as a client
+# would send it (form-encoded POST); prints the JSON answer. Counted in stats.
+sim_api() {
+  local p=("Action=$1" "PublicKey=$SIM_PUBLIC_KEY") a args=()
+  shift
+  p+=("$@")
+  local sig
+  sig=$({ printf '%s\n' "${p[@]}" | LC_ALL=C sort -t= -k1,1 | sed 's/=//' | tr -d '\n'
+    printf '%s' "$SIM_PRIVATE_KEY"; } | sha1sum | cut -c1-40)
+  for a in "${p[@]}" "Signature=$sig"; do args+=(--data-urlencode "$a"); done
+  curl -s --max-time 10 "${args[@]}" "$SIM_URL"
+}
 # sim_faults JSON: set fault injection at run time, e.g. '{"http_5xx": 1}'.
 sim_faults() {
   curl -s --max-time 10 -X POST -H 'Content-Type: application/json' -d "$1" \

@@ -296,4 +296,22 @@ expect_eq "the refused operations changed no name in the tree" "$after" "$before
 expect_eq "the refused operations changed no content" "$(rd "$I/$id0/name")" "$name_before"
 expect_eq "status is still 0444 after chmod" "$(stat -c %a "$I/$id0/status")" "444"
 
+# ---- an image known by ID but not (yet) in the cached listing: by path ----
+fs_unmount
+fs_mount -o ttl=60
+ls "$MNT/images" >"$T_WORK/images.before" # the listing is cached for 60 s now
+src=""
+for d in "$I"/*/; do
+  [ "$(rd "$d/status")" == Running ] && { src=$(basename "$d"); break; }
+done
+ans=$(sim_api CreateCompShareCustomImage Region=cn-wlcb "Zone=$(rd "$I/$src/zone")" \
+  "UHostId=$src" "Name=by-path-$$")
+newid=$(grep -o '"CompShareImageId"[[:space:]]*:[[:space:]]*"[^"]*"' <<<"$ans" | grep -o '[^"]*"$' | tr -d '"')
+expect_match "the sim made an image behind the mount's back" "$newid" '^[A-Za-z0-9_-]+$'
+expect_eq "cat images/<new id>/status by path, before any listing shows it" \
+  "$(rd "$MNT/images/$newid/status")" "Making"
+expect_eq "cat images/<new id>/name by path" "$(rd "$MNT/images/$newid/name")" "by-path-$$"
+expect_match "cat images/<new id>/progress by path" "$(rd "$MNT/images/$newid/progress")" \
+  '^[0-9]+(\.[0-9])?$'
+
 finish
