@@ -52,6 +52,8 @@ expect_le() {
 }
 
 finish() {
+  fs_unmount # checks that the daemon and the sim end cleanly, while checks still count
+  sim_stop
   echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
   [ "$T_FAIL" -eq 0 ] || exit 1
   exit 0
@@ -197,8 +199,17 @@ sim_start() {
 sim_stop() {
   if [ -n "$SIM_PID" ]; then
     kill "$SIM_PID" 2>/dev/null
+    local i
+    for i in $(seq 1 100); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SIM_PID" 2>/dev/null
     wait "$SIM_PID" 2>/dev/null
+    local st=$?
     SIM_PID=""
+    # SIGTERM stops the sim with status 0 (docs/simulator.md).
+    if [ $st -ne 0 ]; then
+      fail "compshare-sim exited with status $st when stopped; its log ends:"
+      tail -n 40 "$T_WORK/sim.err" | sed 's/^/    /'
+    fi
   fi
 }
 
@@ -276,7 +287,14 @@ fs_unmount() {
     for i in $(seq 1 100); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$FS_PID" 2>/dev/null
     wait "$FS_PID" 2>/dev/null
+    local st=$?
     FS_PID=""
+    # After an unmount the daemon must exit 0: a crash, a sanitizer report or a
+    # hang (killed: 137) at shutdown is a failure of the test.
+    if [ $st -ne 0 ]; then
+      fail "compsharefs exited with status $st after the unmount; its log ends:"
+      tail -n 40 "$T_WORK/fs.log" | sed 's/^/    /'
+    fi
   fi
 }
 

@@ -75,8 +75,13 @@ stop_daemon() {
   kill -TERM "$PID" 2>/dev/null
   local i
   for i in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$PID" 2>/dev/null
   wait "$PID" 2>/dev/null
   STOP_RC=$?
+  if [ "$STOP_RC" -ne 0 ]; then
+    fail "the daemon exited with status $STOP_RC on SIGTERM; its log ends:"
+    tail -n 40 "$LOG" | sed 's/^/    /'
+  fi
 }
 
 no_key() { # no_key DESCRIPTION TEXT
