@@ -176,7 +176,8 @@ mkdir -p "$H/.ucloud"
 cat >"$H/.ucloud/credential.json" <<EOF
 [
   {"profile": "default", "public_key": "$PUB", "private_key": "$BADPRIV"},
-  {"profile": "sim", "public_key": "$PUB", "private_key": "$PRIV"}
+  {"profile": "sim", "public_key": "$PUB", "private_key": "$PRIV"},
+  {"profile": "sh2", "public_key": "$PUB", "private_key": "$PRIV"}
 ]
 EOF
 cat >"$H/.ucloud/config.json" <<EOF
@@ -184,6 +185,8 @@ cat >"$H/.ucloud/config.json" <<EOF
   {"profile": "default", "active": false, "region": "cn-wlcb", "zone": "", "project_id": "",
    "base_url": "$SIM_URL", "timeout_sec": 5},
   {"profile": "sim", "active": true, "region": "cn-wlcb", "zone": "", "project_id": "",
+   "base_url": "$SIM_URL", "timeout_sec": 5},
+  {"profile": "sh2", "active": false, "region": "cn-sh2", "zone": "", "project_id": "",
    "base_url": "$SIM_URL", "timeout_sec": 5}
 ]
 EOF
@@ -206,8 +209,10 @@ no_key "-o profile=default message" "$ERR"
 run_refused profile-env "$H" UCLOUD_PROFILE=default -- -o ttl=2
 expect_true "UCLOUD_PROFILE=default: refused as well" test "$RC" -ne 0 -a "$RC" -ne 124 -a "$RC" -ne 137
 # Now make "default" the active one; -o profile=sim still picks the good keys.
-sed -i 's/"active": false/"active": X/; s/"active": true/"active": false/; s/"active": X/"active": true/' \
+sed -i -E 's/("profile": "default", "active": )false/\1true/; s/("profile": "sim", "active": )true/\1false/' \
   "$H/.ucloud/config.json"
+run_refused profile-active-default "$H" --
+expect_match "now that default (wrong key) is active: refused as rejected" "$RC:$ERR" "^[1-9][0-9]*:.*[Rr]eject"
 if start_daemon profile-opt "$H" -- -o profile=sim; then
   pass "-o profile=sim when default is active: mounted"
   stop_daemon
@@ -219,6 +224,19 @@ if start_daemon profile-envkeys "$H" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY
   stop_daemon
 else
   fail "UCLOUD_* keys over credential.json: did not mount: $(cat "$LOG")"
+fi
+if start_daemon profile-region "$H" -- -o profile=sh2; then
+  expect_eq "-o profile=sh2: the region comes from that profile (cn-sh2: one instance)" \
+    "$(ls "$MP/instances" | wc -l)" "1"
+  stop_daemon
+else
+  fail "-o profile=sh2: did not mount: $(cat "$LOG")"
+fi
+if start_daemon profile-region-opt "$H" -- -o profile=sh2,region=cn-wlcb; then
+  expect_eq "-o region wins over the profile's region" "$(ls "$MP/instances" | wc -l)" "$NLISTED"
+  stop_daemon
+else
+  fail "-o profile=sh2,region=cn-wlcb: did not mount: $(cat "$LOG")"
 fi
 
 # ---- a credentials file others can read: a warning, and still a mount ----
