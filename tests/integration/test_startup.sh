@@ -336,4 +336,25 @@ else
   fail "-o region over UCLOUD_REGION: did not mount: $(cat "$LOG")"
 fi
 
+# ---- without -f: the daemon goes to the background once mounted ----
+MP=$(newdir background)
+EXTRA_MNTS+=" $MP"
+timeout -k 5 60 env -i PATH="$PATH" HOME="$EMPTY" "$COMPSHAREFS_BIN" \
+  -o "endpoint=$SIM_URL,credentials=$CRED" "$MP" >"$T_WORK/background.out" 2>&1
+rc=$?
+expect_eq "without -f: the command returns 0 once mounted" "$rc" "0"
+expect_true "without -f: the mountpoint is mounted" mountpoint -q "$MP"
+expect_eq "without -f: instances listed" "$(ls "$MP/instances" 2>/dev/null | wc -l)" "$NLISTED"
+bgpid=$(pgrep -f -x "$COMPSHAREFS_BIN -o endpoint=$SIM_URL,credentials=$CRED $MP" | head -n1)
+[ -n "$bgpid" ] && EXTRA_PIDS+=" $bgpid"
+expect_match "without -f: the daemon runs in the background" "$bgpid" '^[0-9]+$'
+fusermount3 -u "$MP"
+gone=""
+for _ in $(seq 1 100); do
+  { [ -z "$bgpid" ] || ! kill -0 "$bgpid" 2>/dev/null; } && { gone=1; break; }
+  sleep 0.1
+done
+expect_true "without -f: fusermount3 -u ends the background daemon" test -n "$gone"
+expect_eq "without -f: unmounted" "$(mountpoint -q "$MP" && echo mounted)" ""
+
 finish
