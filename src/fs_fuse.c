@@ -9,7 +9,10 @@
  *    file is opened with direct_io: the kernel neither caches pages nor cuts
  *    reads at a stale st_size, so a file whose content grew or shrank since
  *    the last stat is still read whole and consistently (lxcfs learnt this
- *    the hard way). fstat() on the open file reports the snapshot's size.
+ *    the hard way). Linux does not pass the open file to FUSE on fstat(), so
+ *    stat and fstat both report the size of what an open would render now,
+ *    from the same cached snapshot the open renders from: they differ only
+ *    across a refresh, and even then no byte is lost, thanks to direct_io.
  *  - attr_timeout = 0: `stat` always asks us, so st_size is the size of what
  *    an open would render now (cp, tar and rsync rely on it).
  *  - entry_timeout = 1 s: names change rarely (instances come and go), and
@@ -24,6 +27,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,8 +77,8 @@ static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 static int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
     if (fi && fi->fh) {
-        /* fstat on an open file: the size of this open's own snapshot, so a
-         * reader that sizes its buffer from fstat gets every byte. */
+        /* The kernel passes the open file only for some requests (e.g.
+         * lseek(SEEK_END)): then the size is this open's own snapshot's. */
         const file_snapshot *snap = (const file_snapshot *)(uintptr_t)fi->fh;
         node_attr a;
         if (tree_getattr(fs_ctx()->tree, path, &a) != 0) /* gone since the open */
@@ -305,7 +309,8 @@ int fs_fuse_main(int argc, char **argv, fs_context *ctx)
     } else {
         struct fuse_loop_config *loop = fuse_loop_cfg_create();
         fuse_loop_cfg_set_clone_fd(loop, (unsigned)opts.clone_fd);
-        fuse_loop_cfg_set_idle_threads(loop, opts.max_idle_threads);
+        if (opts.max_idle_threads != UINT_MAX) /* UINT_MAX = not given; 3.14 warns on it */
+            fuse_loop_cfg_set_idle_threads(loop, opts.max_idle_threads);
         fuse_loop_cfg_set_max_threads(loop, opts.max_threads);
         res = fuse_loop_mt(fuse, loop);
         fuse_loop_cfg_destroy(loop);
