@@ -96,7 +96,8 @@ static int fill_instance_dir(tree *t, const char *uhost_id, tree_fill_fn fill, v
             break;
         node_attr a;
         bool is_error = strcmp(d->name, "error") == 0;
-        tree_file_attr(&a, b.len, is_error ? time(NULL) : tree_instance_mtime(snap, i), d->writable);
+        time_t mtime = is_error ? time(NULL) : tree_instance_mtime(snap, i);
+        tree_file_attr(&a, b.len, mtime, d->writable);
         rc = fill(ctx, d->name, &a);
     }
     strbuf_free(&b);

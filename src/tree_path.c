@@ -78,7 +78,9 @@ int tree_parse_path(const char *path, tree_path *out)
     switch (top) {
     case N_INSTANCES: files = render_instance_files, dir = N_INST_DIR, file = N_INST_FILE; break;
     case N_IMAGES: files = render_image_files, dir = N_IMG_DIR, file = N_IMG_FILE; break;
-    case N_PIMAGES: files = render_platform_image_files, dir = N_PIMG_DIR, file = N_PIMG_FILE; break;
+    case N_PIMAGES:
+        files = render_platform_image_files, dir = N_PIMG_DIR, file = N_PIMG_FILE;
+        break;
     case N_BYNAME:
         /* links are resolved by the kernel: nothing exists below one */
         if (n != 2 || !tree_valid_link_name(parts[1]))

@@ -121,7 +121,8 @@ static void test_instances_and_escaping(void **state)
                             "zone=\"cn-wlcb-01\",state=\"Running\"}") == 1);
     /* backslash, double quote and newline escaped; empty state shown as Unknown */
     assert_true(value_of(t, "compsharefs_instance_state{uhost_id=\"uhost-b\","
-                            "name=\"a\\\"b\\\\c\\nd\",zone=\"cn-wlcb-02\",state=\"Unknown\"}") == 1);
+                            "name=\"a\\\"b\\\\c\\nd\",zone=\"cn-wlcb-02\","
+                            "state=\"Unknown\"}") == 1);
     assert_true(value_of(t, "compsharefs_instance_gpu_count{uhost_id=\"uhost-a\","
                             "name=\"训练机\"}") == 4);
     assert_true(value_of(t, "compsharefs_cache_hits_total") == 10);
@@ -185,8 +186,8 @@ static void test_requests_counted(void **state)
     assert_true(value_of(t, busy) == 1);
     assert_true(value_of(t, "compsharefs_api_requests_total{action=\"DescribeCompShareInstance\","
                             "result=\"ETIMEDOUT\"}") == 1);
-    assert_true(value_of(t, "compsharefs_api_retries_total{action=\"DescribeCompShareInstance\"}") ==
-                2);
+    assert_true(value_of(t, "compsharefs_api_retries_total{"
+                            "action=\"DescribeCompShareInstance\"}") == 2);
     assert_true(value_of(t, "compsharefs_api_retries_total{action=\"RebootCompShareInstance\"}") ==
                 0);
     free(t);
@@ -209,8 +210,8 @@ static void test_histogram(void **state)
     for (size_t k = 0; k < 10; k++) {
         char series[160];
         snprintf(series, sizeof series,
-                 "compsharefs_api_request_duration_seconds_bucket{action=\"DescribeCompShareInstance\","
-                 "le=\"%s\"}",
+                 "compsharefs_api_request_duration_seconds_bucket{"
+                 "action=\"DescribeCompShareInstance\",le=\"%s\"}",
                  les[k]);
         if (value_of(t, series) != want[k])
             fail_msg("%s = %g, expected %g", series, value_of(t, series), want[k]);

@@ -1,0 +1,176 @@
+/* test_tree_write.c - writing the tree without a mount: opens for writing,
+ * truncation, commands (parsed before anything is sent), their errors in the
+ * error files, and fresh data after them (fixture in tree_fake.h). */
+#include "tree_fake.h"
+
+static void test_open_flags(void **state)
+{
+    env *e = *state;
+    file_snapshot *s = NULL;
+    assert_int_equal(tree_open(e->t, "/instances/uhost-a/status", O_WRONLY, &s), -EACCES);
+    assert_int_equal(tree_open(e->t, "/instances/uhost-a/info.json", O_RDWR, &s), -EACCES);
+    assert_int_equal(tree_open(e->t, "/error", O_WRONLY | O_TRUNC, &s), -EACCES);
+    assert_int_equal(tree_open(e->t, "/metrics", O_RDWR, &s), -EACCES);
+    assert_int_equal(tree_open(e->t, "/images/compshareImage-mk/name", O_WRONLY, &s), -EACCES);
+    assert_int_equal(tree_open(e->t, "/instances/uhost-a", O_RDONLY, &s), -EISDIR);
+    assert_int_equal(tree_open(e->t, "/instances/uhost-zzz/ctl", O_WRONLY, &s), -ENOENT);
+    assert_null(s);
+    assert_int_equal(tree_open(e->t, "/instances/uhost-a/ctl", O_WRONLY | O_TRUNC, &s), 0);
+    assert_true(s->writable);
+    assert_int_equal(s->len, 0);
+    file_snapshot_free(s);
+    assert_int_equal(tree_open(e->t, "/instances/uhost-a/name", O_RDWR, &s), 0);
+    assert_true(s->writable);
+    assert_string_equal(s->data, "web\n");
+    file_snapshot_free(s);
+    assert_int_equal(e->f.n_send, 0);
+}
+
+static void test_truncate(void **state)
+{
+    env *e = *state;
+    assert_int_equal(tree_truncate(e->t, "/instances/uhost-a/ctl"), 0);
+    assert_int_equal(tree_truncate(e->t, "/instances/uhost-a/name"), 0);
+    assert_int_equal(tree_truncate(e->t, "/instances/uhost-a/image"), 0);
+    assert_int_equal(tree_truncate(e->t, "/instances/uhost-a/status"), -EACCES);
+    assert_int_equal(tree_truncate(e->t, "/metrics"), -EACCES);
+    assert_int_equal(tree_truncate(e->t, "/instances/uhost-a"), -EISDIR);
+    assert_int_equal(tree_truncate(e->t, "/"), -EISDIR);
+    assert_int_equal(tree_truncate(e->t, "/instances/uhost-zzz/ctl"), -ENOENT);
+    assert_file(e, "/instances/uhost-a/name", "web\n"); /* nothing changed */
+    assert_int_equal(e->f.n_send, 0);
+}
+
+/* A bad command is refused before anything is sent, and said so in the error files. */
+static void test_write_einval(void **state)
+{
+    env *e = *state;
+    const char *bad[] = {"rebot\n", "reboot\nstop\n", "\n", "reinstall\n", "stop now\n"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        assert_int_equal(write_str(e, "/instances/uhost-a/ctl", bad[k]), -EINVAL);
+    char big[CONTROL_MAX_WRITE + 10];
+    memset(big, 'a', sizeof big);
+    assert_int_equal(tree_write(e->t, "/instances/uhost-a/name", big, sizeof big), -EINVAL);
+    assert_int_equal(write_str(e, "/instances/uhost-a/image", "not an id!\n"), -EINVAL);
+    assert_int_equal(write_str(e, "/instances/uhost-a/ctl", "rebot\n"), -EINVAL);
+    assert_int_equal(e->f.n_send, 0);
+    assert_true(file_contains(e, "/instances/uhost-a/error",
+                              "write ctl uhost-a: EINVAL: unknown command \"rebot\""));
+    assert_true(file_contains(e, "/error", "EINVAL: unknown command"));
+    assert_file(e, "/instances/uhost-b/error", "");
+    /* not a control file at all */
+    assert_int_equal(write_str(e, "/instances/uhost-a/status", "Running\n"), -EACCES);
+    assert_int_equal(write_str(e, "/instances/uhost-a", "x\n"), -EISDIR);
+    assert_int_equal(write_str(e, "/nope", "x\n"), -ENOENT);
+    assert_int_equal(e->f.n_send, 0);
+}
+
+static void test_write_success(void **state)
+{
+    env *e = *state;
+    assert_file(e, "/instances/uhost-c/status", "Running\n");
+    /* an earlier failure, cleared by the success */
+    e->f.send_rc = -EBUSY;
+    assert_int_equal(write_str(e, "/instances/uhost-c/ctl", "reboot\n"), -EBUSY);
+    assert_true(file_contains(e, "/instances/uhost-c/error", "EBUSY"));
+    int fetched = e->f.n_list_inst;
+
+    e->f.send_rc = 0;
+    e->f.inst[2].state = (char *)"Rebooting"; /* what the API now says */
+    assert_int_equal(write_str(e, "/instances/uhost-c/ctl", "  reboot \n"), 10);
+    assert_int_equal(e->f.sent.verb, CTL_REBOOT);
+    assert_string_equal(e->f.sent_id, "uhost-c");
+    assert_string_equal(e->f.sent_zone, "cn-wlcb-01");
+    /* fresh data at once, no ttl wait (the clock has not moved) */
+    assert_file(e, "/instances/uhost-c/status", "Rebooting\n");
+    assert_int_equal(e->f.n_list_inst, fetched + 1);
+    assert_file(e, "/instances/uhost-c/error", "");
+
+    const char *rename = "新名字\n";
+    assert_int_equal(write_str(e, "/instances/uhost-b/name", rename), (long)strlen(rename));
+    assert_int_equal(e->f.sent.verb, CTL_RENAME);
+    assert_string_equal(e->f.sent.arg, "新名字");
+    assert_string_equal(e->f.sent_zone, "cn-wlcb-02");
+    assert_int_equal(write_str(e, "/instances/uhost-b/image", "compshareImage-ok\n"), 18);
+    assert_int_equal(e->f.sent.verb, CTL_REINSTALL);
+    assert_string_equal(e->f.sent.arg, "compshareImage-ok");
+    assert_int_equal(write_str(e, "/instances/uhost-b/ctl", "reinstall compshareImage-ok"), 27);
+    assert_int_equal(e->f.sent.verb, CTL_REINSTALL);
+    assert_int_equal(e->f.n_send, 5);
+}
+
+static void test_mkimage_refreshes_images(void **state)
+{
+    env *e = *state;
+    listing *l = list_dir(e, "/images");
+    assert_int_equal(l->n, 2);
+    free(l);
+    e->f.custom[e->f.n_custom++] = mk_img("compshareImage-new", "nightly", "Making");
+    assert_int_equal(write_str(e, "/instances/uhost-a/ctl", "mkimage nightly\n"), 16);
+    assert_int_equal(e->f.sent.verb, CTL_MKIMAGE);
+    assert_string_equal(e->f.sent.arg, "nightly");
+    l = list_dir(e, "/images");
+    assert_true(listed(l, "compshareImage-new"));
+    free(l);
+}
+
+static void expect_failure(env *e, int rc, const char *cmd, const char *line)
+{
+    e->f.send_rc = rc;
+    int sends = e->f.n_send;
+    assert_int_equal(write_str(e, "/instances/uhost-a/ctl", cmd), rc);
+    assert_int_equal(e->f.n_send, sends + 1);
+    assert_true(file_contains(e, "/instances/uhost-a/error", line));
+    assert_true(file_contains(e, "/error", line));
+}
+
+static void test_write_errors(void **state)
+{
+    env *e = *state;
+    expect_failure(e, -EBUSY, "reboot\n",
+                   "reboot uhost-a: EBUSY: InstanceOperationInProgress: instance uhost-a is busy "
+                   "with reboot (RetCode 8042)\n");
+    expect_failure(e, -EPERM, "start\n",
+                   "start uhost-a: EPERM: InvalidInstanceState: uhost-a is Stopped "
+                   "(RetCode 8041)\n");
+    expect_failure(e, -ENOENT, "stop\n", "stop uhost-a: ENOENT: InstanceNotFound (RetCode 8039)");
+    /* another instance's error file is its own */
+    assert_file(e, "/instances/uhost-b/error", "");
+    /* the instance vanished in the meantime: ENOENT without a send */
+    int sends = e->f.n_send;
+    assert_int_equal(write_str(e, "/instances/uhost-zzz/ctl", "reboot\n"), -ENOENT);
+    assert_int_equal(e->f.n_send, sends);
+}
+
+/* Unknown outcome: ETIMEDOUT, said plainly, never resent, and the next read
+ * shows what really happened. */
+static void test_outcome_unknown(void **state)
+{
+    env *e = *state;
+    assert_file(e, "/instances/uhost-a/status", "Running\n");
+    int fetched = e->f.n_list_inst;
+    e->f.send_rc = -ETIMEDOUT;
+    e->f.outcome_unknown = true;
+    e->f.inst[0].state = (char *)"Stopping"; /* the stop did go through */
+    assert_int_equal(write_str(e, "/instances/uhost-a/ctl", "stop\n"), -ETIMEDOUT);
+    assert_int_equal(e->f.n_send, 1);
+    assert_true(file_contains(e, "/instances/uhost-a/error",
+                              "stop uhost-a: ETIMEDOUT: no answer within 15 s; outcome unknown"));
+    assert_true(file_contains(e, "/instances/uhost-a/error", "check status before retrying"));
+    assert_file(e, "/instances/uhost-a/status", "Stopping\n");
+    assert_int_equal(e->f.n_list_inst, fetched + 1);
+    assert_int_equal(e->f.n_send, 1);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_open_flags),     T(test_truncate),
+        T(test_write_einval),   T(test_write_success),
+        T(test_mkimage_refreshes_images), T(test_write_errors),
+        T(test_outcome_unknown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+#undef T
+}
