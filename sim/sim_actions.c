@@ -180,7 +180,7 @@ static int action_reinstall(sim_call *c)
     const char *password = arg_optional(c->p, "Password");
     if (password && (rc = arg_check_base64("Password", password, c->err)))
         return rc;
-    const sim_image *img;
+    const sim_image *img = NULL;
     rc = reinstall_image(c, in, image_id, &img);
     if (!rc)
         rc = check_can_operate(c, in, "reinstall", SIM_STOPPED, SIM_STOPPED);

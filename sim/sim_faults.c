@@ -29,6 +29,8 @@ void faults_clear(sim_faults *f)
 }
 
 static int invalid(char *why, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int invalid(char *why, size_t len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

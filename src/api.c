@@ -258,6 +258,17 @@ static void redact(char *text, size_t size, const char *secret)
 }
 
 /* What the last attempt tells, as one line. */
+/* Messages are capped to their buffer on purpose: a cut message beats none. */
+static void message_put(char *out, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void message_put(char *out, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, len, fmt, ap);
+    va_end(ap);
+}
+
 static void describe_failure(const api_client *c, const transport_response *resp, int retcode,
                              const char *answer_msg, long attempt_timeout_ms, char *out,
                              size_t len)
@@ -265,34 +276,34 @@ static void describe_failure(const api_client *c, const transport_response *resp
     const char *where = c->endpoint_shown;
     if (retcode > 0) {
         if (answer_msg[0])
-            snprintf(out, len, "%s", answer_msg);
+            message_put(out, len, "%s", answer_msg);
         else
-            snprintf(out, len, "API error RetCode %d", retcode);
+            message_put(out, len, "API error RetCode %d", retcode);
         return;
     }
     switch (resp->failure) {
     case TRANSPORT_NOT_SENT:
-        snprintf(out, len, "cannot connect to %s: %s", where, resp->detail);
+        message_put(out, len, "cannot connect to %s: %s", where, resp->detail);
         return;
     case TRANSPORT_TIMEOUT_SENT:
-        snprintf(out, len, "no answer from %s within %ld ms", where, attempt_timeout_ms);
+        message_put(out, len, "no answer from %s within %ld ms", where, attempt_timeout_ms);
         return;
     case TRANSPORT_BROKEN_SENT:
-        snprintf(out, len, "connection to %s broke: %s", where, resp->detail);
+        message_put(out, len, "connection to %s broke: %s", where, resp->detail);
         return;
     case TRANSPORT_TOO_LARGE:
-        snprintf(out, len, "answer from %s refused: %s", where, resp->detail);
+        message_put(out, len, "answer from %s refused: %s", where, resp->detail);
         return;
     case TRANSPORT_REFUSED:
-        snprintf(out, len, "answer from %s not followed: %s", where, resp->detail);
+        message_put(out, len, "answer from %s not followed: %s", where, resp->detail);
         return;
     case TRANSPORT_OK:
         break;
     }
     if (resp->http_status >= 200 && resp->http_status <= 299)
-        snprintf(out, len, "malformed answer from %s: %s", where, answer_msg);
+        message_put(out, len, "malformed answer from %s: %s", where, answer_msg);
     else
-        snprintf(out, len, "HTTP %ld from %s", resp->http_status, where);
+        message_put(out, len, "HTTP %ld from %s", resp->http_status, where);
 }
 
 /* what + suffix in len bytes: what is shortened if need be, never the
