@@ -150,6 +150,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* libmicrohttpd's own messages, through our log; quiet while stopping, when closing
  * hung requests makes it report "internal error" for each. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     sim_server *s = cls;
