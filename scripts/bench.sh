@@ -55,10 +55,12 @@ if wanted 2; then
   restart --instances 500
   fs_mount -o ttl=2
   sim_stats_reset
+  readers=()
   for _ in $(seq 1 16); do
     timeout 6 bash -c 'while :; do cat "$1"/instances/*/* >/dev/null 2>&1; done' _ "$MNT" &
+    readers+=($!)
   done
-  wait
+  wait "${readers[@]}" # not a bare wait: the daemon and the simulator are children too
   calls=$(sim_count DescribeCompShareInstance)
   row "limit: one paged round (5 pages) per ttl" "$(( (6 / 2 + 1) * 5 )) calls"
   row "DescribeCompShareInstance calls" "$calls"
@@ -98,8 +100,12 @@ if wanted 4; then
   rest=("${ids[@]:10:100}")
   n=${#rest[@]}
   t0=$(now)
-  for id in "${rest[@]}"; do (echo reboot >"$MNT/instances/$id/ctl") 2>/dev/null & done
-  wait
+  writers=()
+  for id in "${rest[@]}"; do
+    (echo reboot >"$MNT/instances/$id/ctl") 2>/dev/null &
+    writers+=($!)
+  done
+  wait "${writers[@]}"
   t1=$(now)
   ok=0
   for id in "${rest[@]}"; do [ "$(cat "$MNT/instances/$id/status")" = Rebooting ] && ok=$((ok + 1)); done

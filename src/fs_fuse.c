@@ -125,6 +125,22 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t
     return tree_readdir(fs_ctx()->tree, path, fs_fill_entry, &f);
 }
 
+/* access(2), `test -w`: what the modes say, for root too, since a read-only
+ * file refuses writes whoever asks (default_permissions is off unless
+ * allow_other; see main.c). */
+static int fs_access(const char *path, int mask)
+{
+    node_attr a;
+    int rc = tree_getattr(fs_ctx()->tree, path, &a);
+    if (rc)
+        return rc;
+    if ((mask & W_OK) && !(a.mode & 0200))
+        return -EACCES;
+    if ((mask & X_OK) && !(a.mode & 0100))
+        return -EACCES;
+    return 0;
+}
+
 static int fs_readlink(const char *path, char *buf, size_t size)
 {
     return tree_readlink(fs_ctx()->tree, path, buf, size);
@@ -239,6 +255,7 @@ static const struct fuse_operations fs_ops = {
     .getattr = fs_getattr,
     .readdir = fs_readdir,
     .readlink = fs_readlink,
+    .access = fs_access,
     .open = fs_open,
     .read = fs_read,
     .write = fs_write,

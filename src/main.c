@@ -31,16 +31,28 @@
 #include "metrics.h"
 #include "tree.h"
 
-/* Our own -o options; fuse_opt_parse removes them before libfuse sees argv. */
+/* Our own -o options; fuse_opt_parse removes them before libfuse sees argv.
+ * allow_other is only noticed (and kept for libfuse). */
 static config_options opts;
+static bool allow_other;
+enum { KEY_ALLOW_OTHER };
 #define OPT(name, field) {name "=%s", offsetof(config_options, field), 0}
 static const struct fuse_opt option_spec[] = {
     OPT("endpoint", endpoint),   OPT("region", region),
     OPT("zone", zone),           OPT("project_id", project_id),
     OPT("profile", profile),     OPT("credentials", credentials),
     OPT("ca_file", ca_file),     OPT("ttl", ttl),
-    OPT("timeout", timeout),     FUSE_OPT_END,
+    OPT("timeout", timeout),     FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
+    FUSE_OPT_END,
 };
+
+static int option_seen(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+    (void)data, (void)arg, (void)outargs;
+    if (key == KEY_ALLOW_OTHER)
+        allow_other = true;
+    return 1; /* keep it for libfuse */
+}
 
 static void free_options(void)
 {
@@ -120,7 +132,7 @@ static int prove_api(cache *c, const fs_config *cfg)
 int main(int argc, char **argv)
 {
     struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
-    if (fuse_opt_parse(&args, &opts, option_spec, NULL) != 0)
+    if (fuse_opt_parse(&args, &opts, option_spec, option_seen) != 0)
         return 2;
 
     /* Learn -f/-d/-h without consuming them: fuse_main parses them again. */
@@ -193,14 +205,19 @@ int main(int argc, char **argv)
     if (prove_api(c, &cfg) != 0)
         goto out;
 
-    /* Always: a dead daemon must not leave "Transport endpoint is not
-     * connected" behind, and file modes bind every user (with allow_other
-     * too). Plenty of threads, because a command blocks its thread for a
-     * whole API round trip. User options come later and win. */
+    /* auto_unmount, always: a dead daemon must not leave "Transport endpoint
+     * is not connected" behind. default_permissions with allow_other, so file
+     * modes bind every user. Without allow_other only the mounting user can
+     * enter the mount at all, and fs_access/tree_open enforce the modes for
+     * that user; the kernel's own checks would cost a GETATTR round trip per
+     * directory of every path walked (attr_timeout is 0, see fs_fuse.c).
+     * Plenty of threads, because a command holds its thread for a whole API
+     * round trip. User options come later and win. */
     struct fuse_args margs = FUSE_ARGS_INIT(0, NULL);
     fuse_opt_add_arg(&margs, args.argv[0]);
-    fuse_opt_add_arg(&margs, "-oauto_unmount,default_permissions,fsname=compsharefs,"
-                             "subtype=compsharefs,max_threads=64");
+    fuse_opt_add_arg(&margs, "-oauto_unmount,fsname=compsharefs,subtype=compsharefs,max_threads=64");
+    if (allow_other)
+        fuse_opt_add_arg(&margs, "-odefault_permissions");
     for (int i = 1; i < args.argc; i++)
         fuse_opt_add_arg(&margs, args.argv[i]);
     fs_context ctx = {.tree = t, .foreground = cl.foreground};
