@@ -70,7 +70,17 @@ int cache_get_instances(cache *c, inst_snap **out, api_error *err);
 void inst_snap_put(inst_snap *s);
 const api_instance *inst_snap_find(const inst_snap *s, const char *uhost_id);
 const api_instance *inst_snap_find_link(const inst_snap *s, const char *link_name);
-/* After a command succeeded (or its outcome is unknown): the next read fetches. */
+/* Instance data fit to answer a read of uhost_id: no older than ttl and, if
+ * a command changed that instance, fetched after the command. */
+int cache_get_instance(cache *c, const char *uhost_id, inst_snap **out, api_error *err);
+/* A command changed this instance: the next read of it (cache_get_instance)
+ * fetches, while reads of other instances are still served from the cache. */
+void cache_invalidate_instance(cache *c, const char *uhost_id);
+/* The last instance data published, however old or invalidated, and without
+ * any API call; -ENOENT when none ever was. Only for facts that never change
+ * (an instance's zone), never to answer a read. */
+int cache_peek_instances(cache *c, inst_snap **out);
+/* Every instance: the next read of any fetches (a rename changes by-name/). */
 void cache_invalidate_instances(cache *c);
 
 /* ---- images ---- */

@@ -64,6 +64,11 @@ typedef struct table {
     long long swept_ms;
 } table;
 
+typedef struct stale_id {
+    char *uhost_id;
+    uint64_t ticket; /* the last ticket issued when the command succeeded */
+} stale_id;
+
 typedef enum kind { K_INST, K_CUSTOM, K_PLATFORM, K_LOOKUP, K_PROGRESS } kind;
 
 /* The values of keyed entries. */
@@ -88,6 +93,10 @@ struct cache {
     uint64_t tickets; /* last ticket issued */
     entry inst, custom, platform;
     table lookups, progress;
+    /* Instances a command changed: a read of one of them needs instance data
+     * from a fetch with a higher ticket than recorded here. */
+    stale_id *stale;
+    size_t n_stale, cap_stale;
     _Atomic uint64_t hits, misses, fetches, fetch_errors;
 };
 
@@ -364,9 +373,11 @@ static void flight_finish(cache *c, kind k, const char *key, flight *f, int rc, 
     pthread_cond_broadcast(&f->done_cv);
 }
 
-/* A reference to the value of (k, key) no older than ttl, fetching it once
- * for every reader that needs it at the same time. */
-static int cache_read(cache *c, kind k, const char *key, cache_obj **out, api_error *err)
+/* A reference to the value of (k, key) no older than ttl and fetched with a
+ * ticket above min_ticket, fetching it once for every reader that needs it at
+ * the same time. */
+static int cache_read(cache *c, kind k, const char *key, uint64_t min_ticket, cache_obj **out,
+                      api_error *err)
 {
     pthread_mutex_lock(&c->mu);
     long long now = now_ms(c);
@@ -376,7 +387,7 @@ static int cache_read(cache *c, kind k, const char *key, cache_obj **out, api_er
         set_error(err, -ENOMEM, "out of memory");
         return -ENOMEM;
     }
-    if (entry_fresh(c, e, now)) {
+    if (entry_fresh(c, e, now) && e->val_ticket > min_ticket) {
         *out = cache_obj_ref(e->val);
         pthread_mutex_unlock(&c->mu);
         count(&c->hits);
@@ -384,7 +395,7 @@ static int cache_read(cache *c, kind k, const char *key, cache_obj **out, api_er
     }
     count(&c->misses);
     flight *f = e->fl;
-    if (f && f->ticket > e->inval_ticket) {
+    if (f && f->ticket > e->inval_ticket && f->ticket > min_ticket) {
         f->refs++; /* join the fetch in flight */
         while (!f->done)
             pthread_cond_wait(&f->done_cv, &c->mu);
@@ -464,6 +475,9 @@ void cache_free(cache *c)
     entry_clear(&c->platform);
     table_free(&c->lookups);
     table_free(&c->progress);
+    for (size_t i = 0; i < c->n_stale; i++)
+        free(c->stale[i].uhost_id);
+    free(c->stale);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }
@@ -471,15 +485,83 @@ void cache_free(cache *c)
 int cache_get_instances(cache *c, inst_snap **out, api_error *err)
 {
     cache_obj *o;
-    int rc = cache_read(c, K_INST, NULL, &o, err);
+    int rc = cache_read(c, K_INST, NULL, 0, &o, err);
     *out = rc == 0 ? inst_snap_of(o) : NULL;
     return rc;
+}
+
+/* ---- per-instance invalidation (under c->mu) ---- */
+
+/* Forget the instances that the published snapshot already shows as they
+ * were after their command: fetched with a higher ticket. */
+static void stale_sweep(cache *c)
+{
+    for (size_t i = c->n_stale; i-- > 0;) {
+        if (c->inst.val && c->inst.val_ticket > c->stale[i].ticket) {
+            free(c->stale[i].uhost_id);
+            c->stale[i] = c->stale[--c->n_stale];
+        }
+    }
+}
+
+static stale_id *stale_find(cache *c, const char *uhost_id)
+{
+    for (size_t i = 0; i < c->n_stale; i++)
+        if (strcmp(c->stale[i].uhost_id, uhost_id) == 0)
+            return &c->stale[i];
+    return NULL;
+}
+
+void cache_invalidate_instance(cache *c, const char *uhost_id)
+{
+    pthread_mutex_lock(&c->mu);
+    stale_sweep(c);
+    stale_id *s = stale_find(c, uhost_id);
+    if (!s && c->n_stale == c->cap_stale) {
+        size_t cap = c->cap_stale ? c->cap_stale * 2 : 16;
+        stale_id *grown = realloc(c->stale, cap * sizeof *grown);
+        if (grown) {
+            c->stale = grown;
+            c->cap_stale = cap;
+        }
+    }
+    if (!s && c->n_stale < c->cap_stale && (c->stale[c->n_stale].uhost_id = strdup(uhost_id)))
+        s = &c->stale[c->n_stale++];
+    if (s) {
+        s->ticket = c->tickets; /* fetches up to here may predate the command */
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
+    pthread_mutex_unlock(&c->mu);
+    cache_invalidate_instances(c); /* out of memory: invalidate everything instead */
+}
+
+int cache_get_instance(cache *c, const char *uhost_id, inst_snap **out, api_error *err)
+{
+    pthread_mutex_lock(&c->mu);
+    stale_sweep(c);
+    const stale_id *s = stale_find(c, uhost_id);
+    uint64_t min_ticket = s ? s->ticket : 0;
+    pthread_mutex_unlock(&c->mu);
+    cache_obj *o;
+    int rc = cache_read(c, K_INST, NULL, min_ticket, &o, err);
+    *out = rc == 0 ? inst_snap_of(o) : NULL;
+    return rc;
+}
+
+int cache_peek_instances(cache *c, inst_snap **out)
+{
+    pthread_mutex_lock(&c->mu);
+    cache_obj *o = c->inst.val ? cache_obj_ref(c->inst.val) : NULL;
+    pthread_mutex_unlock(&c->mu);
+    *out = o ? inst_snap_of(o) : NULL;
+    return o ? 0 : -ENOENT;
 }
 
 int cache_get_custom_images(cache *c, img_snap **out, api_error *err)
 {
     cache_obj *o;
-    int rc = cache_read(c, K_CUSTOM, NULL, &o, err);
+    int rc = cache_read(c, K_CUSTOM, NULL, 0, &o, err);
     *out = rc == 0 ? img_snap_of(o) : NULL;
     return rc;
 }
@@ -487,7 +569,7 @@ int cache_get_custom_images(cache *c, img_snap **out, api_error *err)
 int cache_get_platform_images(cache *c, img_snap **out, api_error *err)
 {
     cache_obj *o;
-    int rc = cache_read(c, K_PLATFORM, NULL, &o, err);
+    int rc = cache_read(c, K_PLATFORM, NULL, 0, &o, err);
     *out = rc == 0 ? img_snap_of(o) : NULL;
     return rc;
 }
@@ -517,7 +599,7 @@ int cache_get_custom_image(cache *c, const char *image_id, api_image *out, long 
     img_snap_put(s);
 
     cache_obj *o;
-    if ((rc = cache_read(c, K_LOOKUP, image_id, &o, err)) != 0)
+    if ((rc = cache_read(c, K_LOOKUP, image_id, 0, &o, err)) != 0)
         return rc;
     const lookup_obj *lo = (const lookup_obj *)o;
     if (lo->rc != 0) {
@@ -541,7 +623,7 @@ int cache_get_progress(cache *c, const char *image_id, api_progress *out, long l
         return -ENOENT;
     }
     cache_obj *o;
-    int rc = cache_read(c, K_PROGRESS, image_id, &o, err);
+    int rc = cache_read(c, K_PROGRESS, image_id, 0, &o, err);
     if (rc != 0)
         return rc;
     const progress_obj *po = (const progress_obj *)o;

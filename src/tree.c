@@ -55,7 +55,7 @@ int tree_read_failed(tree *t, const char *what, int rc, api_error *err)
 int tree_get_instance(tree *t, const char *uhost_id, inst_snap **snap, const api_instance **inst)
 {
     api_error err = {0};
-    int rc = cache_get_instances(t->cache, snap, &err);
+    int rc = cache_get_instance(t->cache, uhost_id, snap, &err);
     if (rc)
         return tree_read_failed(t, "read instances", rc, &err);
     *inst = inst_snap_find(*snap, uhost_id);
@@ -65,6 +65,19 @@ int tree_get_instance(tree *t, const char *uhost_id, inst_snap **snap, const api
         return -ENOENT;
     }
     return 0;
+}
+
+int tree_get_known_instance(tree *t, const char *uhost_id, inst_snap **snap,
+                            const api_instance **inst)
+{
+    if (cache_peek_instances(t->cache, snap) == 0) {
+        *inst = inst_snap_find(*snap, uhost_id);
+        if (*inst)
+            return 0;
+        inst_snap_put(*snap);
+        *snap = NULL;
+    }
+    return tree_get_instance(t, uhost_id, snap, inst);
 }
 
 int tree_load_custom_image(tree *t, const char *id, api_image *img, long long *fetched_at)
@@ -364,7 +377,7 @@ int tree_open(tree *t, const char *path, int flags, file_snapshot **out)
         /* nothing to read: only check the instance exists */
         inst_snap *snap;
         const api_instance *i;
-        rc = tree_get_instance(t, p.name, &snap, &i);
+        rc = tree_get_known_instance(t, p.name, &snap, &i);
         if (rc == 0) {
             s->mtime = tree_instance_mtime(snap, i);
             inst_snap_put(snap);

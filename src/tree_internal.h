@@ -59,8 +59,15 @@ static inline bool tree_is_dir(node_type type)
            type == N_PIMAGES || type == N_INST_DIR || type == N_IMG_DIR || type == N_PIMG_DIR;
 }
 
-/* The instance uhost_id from the current snapshot (*snap to put back). */
+/* The instance uhost_id from data fit to read it (cache_get_instance):
+ * no older than ttl, and fetched after any command on it (*snap to put back). */
 int tree_get_instance(tree *t, const char *uhost_id, inst_snap **snap, const api_instance **inst);
+
+/* The instance as last listed, however old, with no API call when it is
+ * there: for what a command needs (that it exists, its zone), which no
+ * refresh changes; an ID never listed is looked up like a read. */
+int tree_get_known_instance(tree *t, const char *uhost_id, inst_snap **snap,
+                            const api_instance **inst);
 
 /* Reads through the cache; a failure is recorded (tree_read_failed). */
 int tree_load_custom_image(tree *t, const char *id, api_image *img, long long *fetched_at);

@@ -473,6 +473,60 @@ static void test_stress_invariants(void **state)
     pthread_barrier_destroy(&start);
 }
 
+/* A command changed one instance: reads of it fetch, reads of others and
+ * the listing are still served from the cache, and the peek never calls. */
+static void test_invalidate_one_instance(void **state)
+{
+    inst_snap *s, *peeked;
+    assert_int_equal(cache_peek_instances(C, &peeked), -ENOENT); /* nothing fetched yet */
+    read_instances(&s);
+    inst_snap_put(s);
+    assert_int_equal(fake_calls(F_INST), 1);
+
+    cache_invalidate_instance(C, "uhost-00");
+    api_error err = {0};
+    assert_int_equal(cache_get_instance(C, "uhost-01", &s, &err), 0);
+    inst_snap_put(s);
+    read_instances(&s);
+    inst_snap_put(s);
+    assert_int_equal(fake_calls(F_INST), 1); /* other instances: still fresh */
+
+    assert_int_equal(cache_peek_instances(C, &peeked), 0);
+    assert_string_equal(inst_snap_find(peeked, "uhost-00")->state, "state-1");
+    assert_int_equal(fake_calls(F_INST), 1); /* the peek called nothing */
+
+    assert_int_equal(cache_get_instance(C, "uhost-00", &s, &err), 0);
+    assert_int_equal(fake_calls(F_INST), 2); /* the changed one: fetched afresh */
+    assert_string_equal(inst_snap_find(s, "uhost-00")->state, "state-2");
+    assert_true(s->generation > peeked->generation);
+    inst_snap_put(s);
+    inst_snap_put(peeked);
+
+    assert_int_equal(cache_get_instance(C, "uhost-00", &s, &err), 0);
+    inst_snap_put(s);
+    assert_int_equal(fake_calls(F_INST), 2); /* and fresh again afterwards */
+}
+
+/* A fetch that started before the command cannot answer for the instance
+ * the command changed, even when it finishes after it. */
+static void test_invalidate_one_instance_during_fetch(void **state)
+{
+    reader r;
+    fake_hold(F_INST, 1);
+    reader_start(&r, F_INST, NULL);
+    fake_wait_call(F_INST, 1);
+    cache_invalidate_instance(C, "uhost-00"); /* the command, while fetch 1 is out */
+    fake_release(F_INST, 1);
+    reader_join(&r);
+    assert_int_equal(r.rc, 0);
+    inst_snap *s;
+    api_error err = {0};
+    assert_int_equal(cache_get_instance(C, "uhost-00", &s, &err), 0);
+    assert_int_equal(fake_calls(F_INST), 2);
+    assert_string_equal(inst_snap_find(s, "uhost-00")->state, "state-2");
+    inst_snap_put(s);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fake_setup, teardown)
 
 int main(void)
@@ -485,6 +539,8 @@ int main(void)
         T(test_slow_fetch_does_not_overwrite_newer),
         T(test_invalidation_during_fetch_forces_new_fetch),
         T(test_invalidation_of_fresh_data_refetches),
+        T(test_invalidate_one_instance),
+        T(test_invalidate_one_instance_during_fetch),
         T(test_failure_reaches_every_waiter_and_is_not_cached),
         T(test_failed_refresh_never_serves_stale),
         T(test_slow_progress_does_not_block_instances),

@@ -162,11 +162,38 @@ static void test_outcome_unknown(void **state)
     assert_int_equal(e->f.n_send, 1);
 }
 
+/* A loop of commands costs no listing: each finds its instance's zone in the
+ * last listing. Afterwards only the instances commanded are read afresh; a
+ * rename makes everything fresh, since by-name/ comes from the whole list. */
+static void test_commands_cost_no_listing(void **state)
+{
+    env *e = *state;
+    assert_file(e, "/instances/uhost-a/status", "Running\n");
+    assert_int_equal(e->f.n_list_inst, 1);
+    assert_int_equal(write_str(e, "/instances/uhost-a/ctl", "reboot\n"), 7);
+    assert_int_equal(write_str(e, "/instances/uhost-c/ctl", "reboot\n"), 7);
+    assert_int_equal(e->f.n_send, 2);
+    assert_int_equal(e->f.n_list_inst, 1);
+
+    e->f.inst[0].state = (char *)"Rebooting"; /* what the API now says of uhost-a */
+    assert_file(e, "/instances/uhost-b/status", "Stopped\n"); /* not commanded: cached */
+    assert_int_equal(e->f.n_list_inst, 1);
+    assert_file(e, "/instances/uhost-a/status", "Rebooting\n"); /* commanded: fetched */
+    assert_int_equal(e->f.n_list_inst, 2);
+    assert_file(e, "/instances/uhost-c/status", "Running\n"); /* that fetch serves it too */
+    assert_int_equal(e->f.n_list_inst, 2);
+
+    assert_int_equal(write_str(e, "/instances/uhost-b/name", "renamed\n"), 8);
+    assert_file(e, "/instances/uhost-a/status", "Rebooting\n");
+    assert_int_equal(e->f.n_list_inst, 3);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_open_flags),     T(test_truncate),
+        T(test_commands_cost_no_listing),
         T(test_write_einval),   T(test_write_success),
         T(test_mkimage_refreshes_images), T(test_write_errors),
         T(test_outcome_unknown),
