@@ -85,8 +85,8 @@ fi
 
 if wanted 4; then
   echo
-  echo "4. every Running instance of 120 rebooted at once by one shell writer each, 100 ms latency"
-  restart --instances 120 --latency-ms 100
+  echo "4. 100 Running instances rebooted at once by 100 shell writers, 100 ms latency"
+  restart --instances 240 --latency-ms 100
   fs_mount -o ttl=2
   ids=()
   for d in "$MNT"/instances/*/; do
