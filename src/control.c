@@ -7,9 +7,10 @@
  *    tab) are ignored; any other line break means more than one line;
  *  - IDs are [A-Za-z0-9_-]+, at most CONTROL_MAX_ID bytes;
  *  - names (mkimage NAME, the `name` file) are the rest of the line, trimmed:
- *    1..CONTROL_MAX_NAME bytes of printable UTF-8 (no control characters,
- *    C1 included); inner spaces are kept. The API documents no limit, and 63
- *    bytes holds 21 Chinese characters while staying a sane file name.
+ *    1..CONTROL_MAX_NAME characters of printable UTF-8 (no control
+ *    characters, C1 included); inner spaces are kept. The API documents no
+ *    limit; 63 characters is what compshare-sim enforces, and even in Chinese
+ *    (3 bytes each) it stays a valid by-name/ file name.
  */
 #include "control.h"
 
@@ -116,9 +117,7 @@ static int check_name(const char *s, size_t n, const char *what, char *why, size
 {
     if (n == 0)
         return fail(why, why_len, "%s is empty", what);
-    if (n > CONTROL_MAX_NAME)
-        return fail(why, why_len, "%s is %zu bytes long: at most %d bytes", what, n,
-                    CONTROL_MAX_NAME);
+    size_t chars = 0;
     for (size_t i = 0; i < n;) {
         unsigned cp;
         size_t len = utf8_seq((const unsigned char *)s + i, n - i, &cp);
@@ -128,7 +127,11 @@ static int check_name(const char *s, size_t n, const char *what, char *why, size
             return fail(why, why_len, "%s contains a control character (byte %zu)", what,
                         i + 1);
         i += len;
+        chars++;
     }
+    if (chars > CONTROL_MAX_NAME)
+        return fail(why, why_len, "%s is %zu characters long: at most %d", what, chars,
+                    CONTROL_MAX_NAME);
     return 0;
 }
 

@@ -109,7 +109,7 @@ static void test_size_limit(void **state)
     big[CONTROL_MAX_WRITE + 1] = '\0';
     expect_einval("ctl", big, CONTROL_MAX_WRITE + 1, "at most 4096 bytes");
     /* exactly 4 KiB is judged on its content (here: the name is too long) */
-    expect_einval("ctl", big, CONTROL_MAX_WRITE, "at most 63 bytes");
+    expect_einval("ctl", big, CONTROL_MAX_WRITE, "characters long: at most 63");
     free(big);
 }
 
@@ -146,16 +146,17 @@ static void test_name_file(void **state)
     char name[80];
     memset(name, 'n', 64);
     name[64] = '\0';
-    expect_bad("name", name, "at most 63 bytes");
+    expect_bad("name", name, "64 characters long: at most 63");
     name[63] = '\0';
     expect_ok("name", name, CTL_RENAME, name);
-    /* 21 Chinese characters are 63 bytes: allowed; 22 are not */
-    char zh[100] = "";
-    for (int k = 0; k < 21; k++)
+    /* the limit counts characters, not bytes: 63 Chinese characters (189
+     * bytes) are allowed, as the API allows them; 64 are not */
+    char zh[256] = "";
+    for (int k = 0; k < 63; k++)
         strcat(zh, "机");
     expect_ok("name", zh, CTL_RENAME, zh);
     strcat(zh, "机");
-    expect_bad("name", zh, "at most 63 bytes");
+    expect_bad("name", zh, "64 characters long: at most 63");
 }
 
 static void test_not_a_control_file(void **state)
