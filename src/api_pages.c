@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,54 +218,49 @@ static int find_duplicates(const char *const *ids, size_t n, unsigned char *keep
     return 0;
 }
 
-static int dedupe_instances(api_instance_list *l)
+/* Keep the first of each ID in an array of n items of `size` bytes, whose
+ * ID is the string pointer at id_offset; the others are freed with free_item.
+ * One routine for instances and images alike. */
+static int dedupe_items(void *items, size_t *n, size_t size, size_t id_offset,
+                        void (*free_item)(void *item))
 {
-    if (l->n < 2)
+    if (*n < 2)
         return 0;
-    const char **ids = malloc(l->n * sizeof *ids);
-    unsigned char *keep = malloc(l->n);
+    char *base = items;
+    const char **ids = malloc(*n * sizeof *ids);
+    unsigned char *keep = malloc(*n);
     int rc = ids && keep ? 0 : -ENOMEM;
-    for (size_t i = 0; !rc && i < l->n; i++)
-        ids[i] = l->items[i].uhost_id;
+    for (size_t i = 0; !rc && i < *n; i++)
+        memcpy(&ids[i], base + i * size + id_offset, sizeof ids[i]);
     if (!rc)
-        rc = find_duplicates(ids, l->n, keep);
+        rc = find_duplicates(ids, *n, keep);
     size_t out = 0;
-    for (size_t i = 0; !rc && i < l->n; i++) {
+    for (size_t i = 0; !rc && i < *n; i++) {
         if (keep[i])
-            l->items[out++] = l->items[i];
+            memmove(base + out++ * size, base + i * size, size);
         else
-            api_instance_free(&l->items[i]);
+            free_item(base + i * size);
     }
     if (!rc)
-        l->n = out;
+        *n = out;
     free(ids);
     free(keep);
     return rc;
 }
 
+static void free_instance_item(void *item) { api_instance_free(item); }
+static void free_image_item(void *item) { api_image_free(item); }
+
+static int dedupe_instances(api_instance_list *l)
+{
+    return dedupe_items(l->items, &l->n, sizeof *l->items, offsetof(api_instance, uhost_id),
+                        free_instance_item);
+}
+
 static int dedupe_images(api_image_list *l)
 {
-    if (l->n < 2)
-        return 0;
-    const char **ids = malloc(l->n * sizeof *ids);
-    unsigned char *keep = malloc(l->n);
-    int rc = ids && keep ? 0 : -ENOMEM;
-    for (size_t i = 0; !rc && i < l->n; i++)
-        ids[i] = l->items[i].image_id;
-    if (!rc)
-        rc = find_duplicates(ids, l->n, keep);
-    size_t out = 0;
-    for (size_t i = 0; !rc && i < l->n; i++) {
-        if (keep[i])
-            l->items[out++] = l->items[i];
-        else
-            api_image_free(&l->items[i]);
-    }
-    if (!rc)
-        l->n = out;
-    free(ids);
-    free(keep);
-    return rc;
+    return dedupe_items(l->items, &l->n, sizeof *l->items, offsetof(api_image, image_id),
+                        free_image_item);
 }
 
 /* ---- instances ---- */
