@@ -43,16 +43,23 @@ static void invalidate_after(tree *t, const char *uhost_id, control_verb verb)
         cache_invalidate_images(t->cache);
 }
 
+/* path must name a writable control file (ctl, name, image of an instance). */
+static int parse_control_file(const char *path, tree_path *p)
+{
+    int rc = tree_parse_path(path, p);
+    if (rc)
+        return rc;
+    if (tree_is_dir(p->type))
+        return -EISDIR;
+    return p->type == N_INST_FILE && p->file->writable ? 0 : -EACCES;
+}
+
 long tree_write(tree *t, const char *path, const char *buf, size_t len)
 {
     tree_path p;
-    int rc = tree_parse_path(path, &p);
+    int rc = parse_control_file(path, &p);
     if (rc)
         return rc;
-    if (tree_is_dir(p.type))
-        return -EISDIR;
-    if (p.type != N_INST_FILE || !p.file->writable)
-        return -EACCES;
 
     control_cmd cmd;
     char why[256], what[32];
@@ -119,13 +126,9 @@ long tree_write(tree *t, const char *path, const char *buf, size_t len)
 int tree_truncate(tree *t, const char *path)
 {
     tree_path p;
-    int rc = tree_parse_path(path, &p);
+    int rc = parse_control_file(path, &p);
     if (rc)
         return rc;
-    if (tree_is_dir(p.type))
-        return -EISDIR;
-    if (p.type != N_INST_FILE || !p.file->writable)
-        return -EACCES;
     /* a control file has no stored content: truncation only has to exist */
     inst_snap *snap;
     const api_instance *inst;
