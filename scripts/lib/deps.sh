@@ -8,6 +8,7 @@ COMPSHAREFS_PACKAGES=(
   libmicrohttpd-dev libcmocka-dev
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
   curl procps util-linux     # curl talks to /_sim/stats; ps, mountpoint
+  rsync                      # the shell-tools test copies a tree with it
 )
 
 install_deps() {
