@@ -21,9 +21,9 @@
  *  - negative_timeout = 0: a new instance is visible at once.
  * Speed then comes from the daemon's own cache (cache.h), which answers
  * every request within ttl without an API call. */
-#define FUSE_USE_VERSION 312 /* fuse_loop_cfg_* (libfuse >= 3.12) */
+#include "fs_fuse.h" /* first: it sets FUSE_USE_VERSION */
+
 #include <fuse.h>
-#include <fuse_lowlevel.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +35,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "fs_fuse.h"
 #include "log.h"
 
 static fs_context *fs_ctx(void) { return fuse_get_context()->private_data; }
@@ -276,42 +275,27 @@ static const struct fuse_operations fs_ops = {
     .utimens = fs_refuse_utimens,
 };
 
-/* What fuse_main() does, except that a loop ended by SIGTERM, SIGINT or
- * SIGHUP is a clean exit (status 0): libfuse reports the signal as a loop
- * error, and service managers take a non-zero status for a crash. */
-int fs_fuse_main(int argc, char **argv, fs_context *ctx)
+void fs_fuse_help(struct fuse_args *args)
 {
-    struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
-    struct fuse_cmdline_opts opts;
-    if (fuse_parse_cmdline(&args, &opts) != 0)
+    printf("FUSE options:\n");
+    fuse_cmdline_help();
+    fuse_lib_help(args);
+}
+
+/* What fuse_main() does after parsing, except that a loop ended by SIGTERM,
+ * SIGINT or SIGHUP is a clean exit (status 0): libfuse reports the signal as
+ * a loop error, and service managers take a non-zero status for a crash. */
+int fs_fuse_main(struct fuse_args *args, const struct fuse_cmdline_opts *cl, fs_context *ctx)
+{
+    struct fuse *fuse = fuse_new(args, &fs_ops, sizeof fs_ops, ctx);
+    if (!fuse)
         return 1;
     int status = 0;
-    if (opts.show_version) {
-        printf("FUSE library version %s\n", fuse_pkgversion());
-        fuse_lowlevel_version();
-        goto out_args;
-    }
-    if (opts.show_help) {
-        printf("FUSE options:\n");
-        fuse_cmdline_help();
-        fuse_lib_help(&args);
-        goto out_args;
-    }
-    if (!opts.mountpoint) {
-        fprintf(stderr, "compsharefs: no mount point given (usage: compsharefs [options] MOUNTPOINT)\n");
-        status = 2;
-        goto out_args;
-    }
-    struct fuse *fuse = fuse_new(&args, &fs_ops, sizeof fs_ops, ctx);
-    if (!fuse) {
-        status = 1;
-        goto out_args;
-    }
-    if (fuse_mount(fuse, opts.mountpoint) != 0) {
+    if (fuse_mount(fuse, cl->mountpoint) != 0) {
         status = 4;
         goto out_destroy;
     }
-    if (fuse_daemonize(opts.foreground) != 0) {
+    if (fuse_daemonize(cl->foreground) != 0) {
         status = 5;
         goto out_unmount;
     }
@@ -321,14 +305,14 @@ int fs_fuse_main(int argc, char **argv, fs_context *ctx)
         goto out_unmount;
     }
     int res;
-    if (opts.singlethread) {
+    if (cl->singlethread) {
         res = fuse_loop(fuse);
     } else {
         struct fuse_loop_config *loop = fuse_loop_cfg_create();
-        fuse_loop_cfg_set_clone_fd(loop, (unsigned)opts.clone_fd);
-        if (opts.max_idle_threads != UINT_MAX) /* UINT_MAX = not given; 3.14 warns on it */
-            fuse_loop_cfg_set_idle_threads(loop, opts.max_idle_threads);
-        fuse_loop_cfg_set_max_threads(loop, opts.max_threads);
+        fuse_loop_cfg_set_clone_fd(loop, (unsigned)cl->clone_fd);
+        if (cl->max_idle_threads != UINT_MAX) /* UINT_MAX = not given; 3.14 warns on it */
+            fuse_loop_cfg_set_idle_threads(loop, cl->max_idle_threads);
+        fuse_loop_cfg_set_max_threads(loop, cl->max_threads);
         res = fuse_loop_mt(fuse, loop);
         fuse_loop_cfg_destroy(loop);
     }
@@ -343,8 +327,5 @@ out_unmount:
     fuse_unmount(fuse);
 out_destroy:
     fuse_destroy(fuse);
-out_args:
-    free(opts.mountpoint);
-    fuse_opt_free_args(&args);
     return status;
 }

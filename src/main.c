@@ -7,8 +7,8 @@
  * where it looked, when there are no keys, when the API rejects them, or when
  * the endpoint cannot be reached: a mount that would only ever answer EIO is
  * worse than no mount. */
-#define FUSE_USE_VERSION 31
-#include <fuse_lowlevel.h> /* fuse_parse_cmdline; <fuse.h> stays in fs_fuse.c */
+#include "fs_fuse.h" /* first: sets FUSE_USE_VERSION; <fuse.h> stays in fs_fuse.c */
+
 #include <fuse_opt.h>
 
 #include <errno.h>
@@ -26,7 +26,6 @@
 #include "control.h"
 #include "errlog.h"
 #include "errmap.h"
-#include "fs_fuse.h"
 #include "log.h"
 #include "metrics.h"
 #include "tree.h"
@@ -129,47 +128,68 @@ static int prove_api(cache *c, const fs_config *cfg)
     return rc;
 }
 
+/* The FUSE command line: defaults, then what the user gave (later options
+ * win).
+ * auto_unmount, always: a dead daemon must not leave "Transport endpoint is
+ * not connected" behind. default_permissions with allow_other, so file modes
+ * bind every user. Without allow_other only the mounting user can enter the
+ * mount at all, and fs_access/tree_open enforce the modes for that user; the
+ * kernel's own checks would cost a GETATTR round trip per directory of every
+ * path walked (attr_timeout is 0, see fs_fuse.c). Plenty of threads, because
+ * a command holds its thread for a whole API round trip. */
+static void fuse_command_line(const struct fuse_args *user, struct fuse_args *out)
+{
+    fuse_opt_add_arg(out, user->argv[0]);
+    fuse_opt_add_arg(out, "-oauto_unmount,fsname=compsharefs,subtype=compsharefs,max_threads=64");
+    if (allow_other)
+        fuse_opt_add_arg(out, "-odefault_permissions");
+    for (int i = 1; i < user->argc; i++)
+        fuse_opt_add_arg(out, user->argv[i]);
+}
+
 int main(int argc, char **argv)
 {
     struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+    struct fuse_args fargs = FUSE_ARGS_INIT(0, NULL);
+    struct fuse_cmdline_opts cl = {0};
+    fs_config cfg = {0};
+    api_client *client = NULL;
+    cache *c = NULL;
+    control *ctl = NULL;
+    errlog *elog = NULL;
+    tree *t = NULL;
+    int status = 2; /* usage errors */
+
     if (fuse_opt_parse(&args, &opts, option_spec, option_seen) != 0)
-        return 2;
+        goto out;
+    fuse_command_line(&args, &fargs);
+    if (fuse_parse_cmdline(&fargs, &cl) != 0)
+        goto out;
+    if (cl.show_help) {
+        usage(argv[0]);
+        fs_fuse_help(&fargs);
+        status = 0;
+        goto out;
+    }
+    if (cl.show_version) {
+        printf("compsharefs %s\nFUSE library version %s\n", COMPSHAREFS_VERSION,
+               fuse_pkgversion());
+        fuse_lowlevel_version();
+        status = 0;
+        goto out;
+    }
+    if (!cl.mountpoint) {
+        fprintf(stderr, "compsharefs: no mount point given (usage: compsharefs [options] "
+                        "MOUNTPOINT; -h for help)\n");
+        goto out;
+    }
 
-    /* Learn -f/-d/-h without consuming them: fuse_main parses them again. */
-    struct fuse_args probe = FUSE_ARGS_INIT(0, NULL);
-    for (int i = 0; i < args.argc; i++)
-        fuse_opt_add_arg(&probe, args.argv[i]);
-    struct fuse_cmdline_opts cl;
-    if (fuse_parse_cmdline(&probe, &cl) != 0)
-        return 2;
-    fuse_opt_free_args(&probe);
-    bool have_mountpoint = cl.mountpoint != NULL;
-    free(cl.mountpoint);
-    if (!have_mountpoint && !cl.show_help && !cl.show_version) {
-        fprintf(stderr, "compsharefs: no mount point given (usage: compsharefs [options] MOUNTPOINT; -h for help)\n");
-        free_options();
-        fuse_opt_free_args(&args);
-        return 2;
-    }
-    if (cl.show_help || cl.show_version) {
-        if (cl.show_help)
-            usage(argv[0]);
-        else
-            printf("compsharefs %s\n", COMPSHAREFS_VERSION);
-        int rc = fs_fuse_main(args.argc, args.argv, &(fs_context){0});
-        free_options();
-        fuse_opt_free_args(&args);
-        return rc;
-    }
+    status = 1;
     log_setup("compsharefs", false, cl.debug);
-
-    fs_config cfg;
     char why[1024];
     if (config_resolve(&opts, NULL, NULL, &cfg, why, sizeof why) != 0) {
         fprintf(stderr, "compsharefs: %s\n", why);
-        free_options();
-        fuse_opt_free_args(&args);
-        return 1;
+        goto out;
     }
     scrub_private_key_env();
     if (cfg.warning[0])
@@ -183,21 +203,15 @@ int main(int argc, char **argv)
         .on_call = on_api_call, .hook_ctx = NULL,
     };
     int err = 0;
-    api_client *client = api_new(&acfg, &err);
-    if (!client) {
+    if (!(client = api_new(&acfg, &err))) {
         fprintf(stderr, "compsharefs: cannot use endpoint %s: %s\n", cfg.endpoint, strerror(-err));
-        metrics_free(call_metrics);
-        fs_config_free(&cfg);
-        free_options();
-        fuse_opt_free_args(&args);
-        return 1;
+        goto out;
     }
     cache_source src = cache_source_api(client);
-    cache *c = cache_new(&src, cfg.ttl_ms);
-    control *ctl = control_new_api(client);
-    errlog *elog = errlog_new();
-    tree *t = tree_new(c, ctl, elog, call_metrics);
-    int status = 1;
+    c = cache_new(&src, cfg.ttl_ms);
+    ctl = control_new_api(client);
+    elog = errlog_new();
+    t = tree_new(c, ctl, elog, call_metrics);
     if (!c || !ctl || !elog || !t || !call_metrics) {
         fprintf(stderr, "compsharefs: out of memory\n");
         goto out;
@@ -205,24 +219,8 @@ int main(int argc, char **argv)
     if (prove_api(c, &cfg) != 0)
         goto out;
 
-    /* auto_unmount, always: a dead daemon must not leave "Transport endpoint
-     * is not connected" behind. default_permissions with allow_other, so file
-     * modes bind every user. Without allow_other only the mounting user can
-     * enter the mount at all, and fs_access/tree_open enforce the modes for
-     * that user; the kernel's own checks would cost a GETATTR round trip per
-     * directory of every path walked (attr_timeout is 0, see fs_fuse.c).
-     * Plenty of threads, because a command holds its thread for a whole API
-     * round trip. User options come later and win. */
-    struct fuse_args margs = FUSE_ARGS_INIT(0, NULL);
-    fuse_opt_add_arg(&margs, args.argv[0]);
-    fuse_opt_add_arg(&margs, "-oauto_unmount,fsname=compsharefs,subtype=compsharefs,max_threads=64");
-    if (allow_other)
-        fuse_opt_add_arg(&margs, "-odefault_permissions");
-    for (int i = 1; i < args.argc; i++)
-        fuse_opt_add_arg(&margs, args.argv[i]);
     fs_context ctx = {.tree = t, .foreground = cl.foreground};
-    status = fs_fuse_main(margs.argc, margs.argv, &ctx);
-    fuse_opt_free_args(&margs);
+    status = fs_fuse_main(&fargs, &cl, &ctx);
     log_info("unmounted");
 
 out:
@@ -234,6 +232,8 @@ out:
     metrics_free(call_metrics);
     fs_config_free(&cfg);
     free_options();
+    free(cl.mountpoint);
+    fuse_opt_free_args(&fargs);
     fuse_opt_free_args(&args);
     return status;
 }
