@@ -48,6 +48,8 @@ typedef struct cache cache;
 
 cache *cache_new(const cache_source *src, long long ttl_ms);
 void cache_free(cache *c);
+/* The ttl the cache was made with, for callers that keep derived data. */
+long long cache_ttl_ms(const cache *c);
 
 /* ---- instances ---- */
 

@@ -458,6 +458,8 @@ cache *cache_new(const cache_source *src, long long ttl_ms)
     return c;
 }
 
+long long cache_ttl_ms(const cache *c) { return c->ttl_ms; }
+
 static void table_free(table *t)
 {
     while (t->n > 0)

@@ -28,10 +28,21 @@ tree *tree_new(cache *c, control *ctl, errlog *log, metrics *m)
     if (!t)
         return NULL;
     *t = (tree){.cache = c, .ctl = ctl, .log = log, .metrics = m, .mounted_at = time(NULL)};
+    if (pthread_mutex_init(&t->metrics_mu, NULL) != 0) {
+        free(t);
+        return NULL;
+    }
     return t;
 }
 
-void tree_free(tree *t) { free(t); }
+void tree_free(tree *t)
+{
+    if (!t)
+        return;
+    pthread_mutex_destroy(&t->metrics_mu);
+    free(t->metrics_text);
+    free(t);
+}
 
 void file_snapshot_free(file_snapshot *s)
 {
@@ -163,12 +174,17 @@ static int metrics_content(tree *t, strbuf *out)
     double *progress = NULL;
     if (custom && custom->list.n) {
         progress = malloc(custom->list.n * sizeof *progress);
+        bool api_failing = false; /* after one failure, don't wait out a timeout per image */
         for (size_t k = 0; progress && k < custom->list.n; k++) {
             const api_image *img = &custom->list.items[k];
             api_progress p;
             progress[k] = -1;
-            if (strcmp(img->status, "Making") == 0 && tree_load_progress(t, img->image_id, &p) == 0)
+            if (api_failing || strcmp(img->status, "Making") != 0)
+                continue;
+            if (tree_load_progress(t, img->image_id, &p) == 0)
                 progress[k] = p.process;
+            else
+                api_failing = true;
         }
     }
     cache_stats cs;
@@ -182,6 +198,40 @@ static int metrics_content(tree *t, strbuf *out)
     return buf_result(out);
 }
 
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* /metrics as rendered at most ttl ago (see tree_internal.h). Concurrent
+ * scrapers wait for one rendering; nothing but /metrics takes this lock. */
+static int metrics_cached(tree *t, strbuf *out)
+{
+    pthread_mutex_lock(&t->metrics_mu);
+    long long now = monotonic_ms();
+    if (!t->metrics_text || now - t->metrics_at_ms >= cache_ttl_ms(t->cache)) {
+        strbuf fresh;
+        strbuf_init(&fresh);
+        int rc = metrics_content(t, &fresh);
+        size_t len = 0;
+        char *text = rc == 0 ? strbuf_take(&fresh, &len) : NULL;
+        strbuf_free(&fresh);
+        if (!text) {
+            pthread_mutex_unlock(&t->metrics_mu);
+            return rc ? rc : -ENOMEM;
+        }
+        free(t->metrics_text);
+        t->metrics_text = text;
+        t->metrics_len = len;
+        t->metrics_at_ms = now;
+    }
+    strbuf_append(out, t->metrics_text, t->metrics_len);
+    pthread_mutex_unlock(&t->metrics_mu);
+    return buf_result(out);
+}
+
 /* The content of a file node, and its mtime. */
 static int file_content(tree *t, const tree_path *p, strbuf *out, time_t *mtime)
 {
@@ -190,7 +240,7 @@ static int file_content(tree *t, const tree_path *p, strbuf *out, time_t *mtime)
     case N_ERROR:
         return put_owned(out, errlog_mount_text(t->log));
     case N_METRICS:
-        return metrics_content(t, out);
+        return metrics_cached(t, out);
     case N_INST_FILE: {
         inst_snap *snap;
         const api_instance *i;

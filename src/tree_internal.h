@@ -4,6 +4,7 @@
 #define COMPSHAREFS_TREE_INTERNAL_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -16,6 +17,13 @@ struct tree {
     errlog *log;
     metrics *metrics;
     time_t mounted_at; /* mtime of the fixed directories: they never change */
+    /* The last /metrics text, kept for ttl: rendering it reads every listing
+     * and moves the counters it shows, so stat, open and `ls -l /` share one
+     * rendering instead of each making its own (and sizes then agree). */
+    pthread_mutex_t metrics_mu;
+    char *metrics_text;
+    size_t metrics_len;
+    long long metrics_at_ms;
 };
 
 typedef enum node_type {

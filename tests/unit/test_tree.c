@@ -301,6 +301,37 @@ static void test_read_failure(void **state)
     free(text);
 }
 
+/* /metrics is rendered once per ttl: stat, open and a second read see the
+ * same bytes (the counters it shows would otherwise move in between), and
+ * reading it again makes no new call. */
+static void test_metrics_stable_within_ttl(void **state)
+{
+    env *e = *state;
+    node_attr a;
+    assert_int_equal(tree_getattr(e->t, "/metrics", &a), 0);
+    int calls = e->f.n_list_inst + e->f.n_list_custom + e->f.n_progress;
+    char *first = read_file(e, "/metrics");
+    char *second = read_file(e, "/metrics");
+    assert_int_equal(strlen(first), a.size);
+    assert_string_equal(first, second);
+    assert_int_equal(e->f.n_list_inst + e->f.n_list_custom + e->f.n_progress, calls);
+    free(first);
+    free(second);
+}
+
+/* When progress cannot be read, a scrape gives up on the other images
+ * instead of waiting out one timeout per Making image. */
+static void test_metrics_progress_failure_stops_early(void **state)
+{
+    env *e = *state;
+    e->f.custom[1].status = (char *)"Making"; /* now two images are Making */
+    e->f.progress_rc = -ETIMEDOUT;
+    char *m = read_file(e, "/metrics");
+    assert_non_null(strstr(m, "compsharefs_api_up 1\n"));
+    assert_int_equal(e->f.n_progress, 1);
+    free(m);
+}
+
 static void test_metrics_file(void **state)
 {
     env *e = *state;
@@ -346,6 +377,7 @@ int main(void)
         T(test_modes_and_times), T(test_instance_files),  T(test_by_name),
         T(test_unknown_names),  T(test_images),           T(test_bad_ids_skipped),
         T(test_snapshot_fixed), T(test_read_failure),     T(test_metrics_file),
+        T(test_metrics_stable_within_ttl), T(test_metrics_progress_failure_stops_early),
         T(test_concurrent_readers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

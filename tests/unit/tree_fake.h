@@ -27,6 +27,7 @@ typedef struct fake {
     api_image custom[4], hidden[2], platform[3]; /* hidden: found by ID, not listed */
     size_t n_custom, n_hidden, n_platform;
     api_progress progress;
+    int progress_rc; /* scripted failure of the progress call */
     int inst_rc; /* scripted failure of the instance listing */
     int n_list_inst, n_list_custom, n_list_platform, n_find, n_progress;
     long long now;
@@ -106,6 +107,11 @@ static inline int src_progress(void *ctx, const char *id, api_progress *out, api
 {
     fake *f = ctx;
     f->n_progress++;
+    if (f->progress_rc) {
+        err->err = f->progress_rc;
+        snprintf(err->message, sizeof err->message, "no answer");
+        return f->progress_rc;
+    }
     *out = f->progress;
     return 0;
 }
