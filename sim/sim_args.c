@@ -143,9 +143,15 @@ int arg_check_base64(const char *field, const char *value, sim_error *err)
              ch == '+' || ch == '/';
     }
     unsigned char out[96];
-    if (ok)
-        ok = EVP_DecodeBlock(out, (const unsigned char *)value, (int)len) > 0;
+    if (ok) {
+        /* EVP_DecodeBlock counts the padding as data: take it off, then 1..64 bytes
+         * (88 characters decode to up to 66). */
+        int n = EVP_DecodeBlock(out, (const unsigned char *)value, (int)len);
+        n -= (value[len - 1] == '=') + (value[len - 2] == '=');
+        ok = n >= 1 && n <= 64;
+    }
     if (!ok)
-        return sim_fail(err, SIM_E_INVALID_PARAM, "Params [%s] not valid: must be base64", field);
+        return sim_fail(err, SIM_E_INVALID_PARAM,
+                        "Params [%s] not valid: must be base64 of 1 to 64 bytes", field);
     return 0;
 }

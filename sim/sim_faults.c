@@ -17,6 +17,7 @@ void faults_init(sim_faults *f, uint64_t seed)
     pthread_mutex_init(&f->mu, NULL);
     /* Distinct from the world's stream, so that faults do not change the IDs of new images. */
     f->rng = seed ^ 0xFA017FA017FA017Full;
+    f->jitter_rng = seed ^ 0x7E7E57E7E57E7E57ull;
 }
 
 void faults_destroy(sim_faults *f) { pthread_mutex_destroy(&f->mu); }
@@ -97,7 +98,8 @@ int faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen)
         return invalid(why, whylen, "the body must be a JSON object");
     pthread_mutex_lock(&f->mu);
     sim_fault_settings s = f->s;
-    uint64_t rng = f->rng;
+    uint64_t seed = 0;
+    bool reseed = false;
     int rc = 0;
     const cJSON *v;
     cJSON_ArrayForEach(v, obj) {
@@ -134,7 +136,7 @@ int faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen)
                 v->valuedouble != floor(v->valuedouble))
                 rc = invalid(why, whylen, "seed: a non-negative integer");
             else
-                rng = (uint64_t)v->valuedouble ^ 0xFA017FA017FA017Full;
+                seed = (uint64_t)v->valuedouble, reseed = true;
         } else {
             rc = invalid(why, whylen, "unknown field %.64s", k);
         }
@@ -143,7 +145,10 @@ int faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen)
     }
     if (!rc) {
         f->s = s;
-        f->rng = rng;
+        if (reseed) {
+            f->rng = seed ^ 0xFA017FA017FA017Full;
+            f->jitter_rng = seed ^ 0x7E7E57E7E57E7E57ull;
+        }
     }
     pthread_mutex_unlock(&f->mu);
     return rc;
@@ -196,12 +201,19 @@ static bool action_listed(const char *list, const char *action)
 
 static double unit(uint64_t *rng) { return (double)(sim_rand_next(rng) >> 11) / 9007199254740992.0; }
 
-void faults_plan(sim_faults *f, const char *action, sim_fault_plan *plan)
+void faults_plan(sim_faults *f, const char *action, bool rejected, sim_fault_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
     pthread_mutex_lock(&f->mu);
     const sim_fault_settings *s = &f->s;
     if (!action_listed(s->actions, action)) {
+        pthread_mutex_unlock(&f->mu);
+        return;
+    }
+    if (rejected) {
+        double ujit = s->jitter_ms > 0 ? unit(&f->jitter_rng) : 0;
+        plan->string_numbers = s->string_numbers;
+        plan->delay_ms = (unsigned)lround(s->latency_ms + ujit * s->jitter_ms);
         pthread_mutex_unlock(&f->mu);
         return;
     }

@@ -26,6 +26,7 @@ typedef struct sim_faults {
     pthread_mutex_t mu;
     sim_fault_settings s;
     uint64_t rng;
+    uint64_t jitter_rng; /* jitter of rejected requests: never touches the fault dice */
 } sim_faults;
 
 /* The faults drawn for one request. */
@@ -49,8 +50,11 @@ int faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen);
 void faults_clear(sim_faults *f);
 cJSON *faults_to_json(sim_faults *f);
 
-/* Draw the faults for a request of this action (NULL = none given). */
-void faults_plan(sim_faults *f, const char *action, sim_fault_plan *plan);
+/* Draw the faults for a request of this action (NULL = none given). A request the
+ * gateway rejected (rejected = true) is never faulted and draws no fault dice, so it
+ * does not shift the faults of valid requests: it gets only the latency (its jitter
+ * from a separate stream) and string_numbers. */
+void faults_plan(sim_faults *f, const char *action, bool rejected, sim_fault_plan *plan);
 
 /* Replace every number under node by a string ("RetCode": "0"). */
 void faults_stringify_numbers(cJSON *node);

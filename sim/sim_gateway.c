@@ -99,8 +99,9 @@ void gateway_handle(sim_server *s, const params *p, int parse_rc, const char *wh
     if (action && !*action)
         action = NULL;
     stats_count(&s->stats, action);
+    /* Drawn once the gateway checks are done: a rejected request is never faulted and
+     * must not consume the fault dice of the valid ones. */
     sim_fault_plan plan;
-    faults_plan(&s->faults, action, &plan);
 
     sim_error err = {0};
     sim_action_fn fn = NULL;
@@ -118,12 +119,16 @@ void gateway_handle(sim_server *s, const params *p, int parse_rc, const char *wh
 
     int http_status = 200;
     if (parse_rc) {
+        faults_plan(&s->faults, action, true, &plan);
         http_status = parse_rc == -ENOTSUP ? 415 : parse_rc == -E2BIG ? 413 : 200;
         if (parse_rc == -ENOMEM)
             sim_fail(&err, SIM_E_UNAVAILABLE, "Service temporarily unavailable: out of memory");
         else
             sim_fail(&err, SIM_E_INVALID_PARAM, "Params [body] not valid: %s", why ? why : "unreadable");
-    } else if (!check_gateway(s, p, action, &fn, &err)) {
+    } else if (check_gateway(s, p, action, &fn, &err)) {
+        faults_plan(&s->faults, action, true, &plan);
+    } else {
+        faults_plan(&s->faults, action, false, &plan);
         if (plan.before == 150) {
             sim_fail(&err, 150, "Service temporarily unavailable, retry later");
         } else if (plan.before == 153) {

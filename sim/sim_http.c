@@ -70,6 +70,7 @@ static void api_request(sim_server *s, struct MHD_Connection *c, const char *met
     char why[160] = "";
     int rc = 0;
     if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0) {
+        stats_count(&s->stats, NULL); /* still an API request: counted as (missing) */
         reply_text(&ctx->reply, 405, "text/plain", "compshare-sim: use GET or POST\n");
         return;
     }

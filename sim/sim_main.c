@@ -34,14 +34,21 @@ static void usage(FILE *to)
             "The first line on stdout is the URL served.\n");
 }
 
-/* A number from text, all of it, within [lo, hi]. */
-static int parse_number(const char *opt, const char *text, double lo, double hi, double *out)
+/* A number from text, all of it, within [lo, hi]; a whole number when integer. */
+static int parse_number(const char *opt, const char *text, double lo, double hi, bool integer,
+                        double *out)
 {
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (errno || end == text || *end || !isfinite(v) || v < lo || v > hi) {
-        fprintf(stderr, "compshare-sim: --%s %s: expected a number from %g to %g\n", opt, text, lo, hi);
+    if (errno || end == text || *end || !isfinite(v) || v < lo || v > hi ||
+        (integer && v != floor(v))) {
+        if (integer)
+            fprintf(stderr, "compshare-sim: --%s %s: expected an integer from %.0f to %.0f\n", opt,
+                    text, lo, hi);
+        else
+            fprintf(stderr, "compshare-sim: --%s %s: expected a number from %g to %g\n", opt, text,
+                    lo, hi);
         return -1;
     }
     *out = v;
@@ -102,7 +109,7 @@ static int parse_args(int argc, char **argv, sim_server *s, const char **listen,
         const char *field = fault_field(opt);
         if (field) {
             double hi = strstr(field, "_ms") ? SIM_FAULT_MAX_DELAY_MS : 1;
-            if (parse_number(OPTIONS[opt - OPT_LISTEN].name, optarg, 0, hi, &v))
+            if (parse_number(OPTIONS[opt - OPT_LISTEN].name, optarg, 0, hi, false, &v))
                 return -1;
             cJSON_AddNumberToObject(faults, field, v);
             continue;
@@ -117,22 +124,22 @@ static int parse_args(int argc, char **argv, sim_server *s, const char **listen,
             *priv_arg = optarg;
             break;
         case OPT_INSTANCES:
-            if (parse_number("instances", optarg, 0, 10000, &v) || v != floor(v))
+            if (parse_number("instances", optarg, 0, 10000, true, &v))
                 return -1;
             s->n_instances = (size_t)v;
             break;
         case OPT_SEED:
-            if (parse_number("seed", optarg, 0, 9007199254740991.0, &v) || v != floor(v))
+            if (parse_number("seed", optarg, 0, 9007199254740991.0, true, &v))
                 return -1;
             s->seed = (uint64_t)v;
             break;
         case OPT_SCALE:
-            if (parse_number("time-scale", optarg, 1e-3, 1e6, &v))
+            if (parse_number("time-scale", optarg, 1e-3, 1e6, false, &v))
                 return -1;
             s->time_scale = v;
             break;
         case OPT_THREADS:
-            if (parse_number("threads", optarg, 1, 256, &v) || v != floor(v))
+            if (parse_number("threads", optarg, 1, 256, true, &v))
                 return -1;
             s->threads = (unsigned)v;
             break;

@@ -79,7 +79,7 @@ typedef struct sim_instance {
     sim_disk disks[3];
     int n_disks;
     int ssh_port;
-    char password[64]; /* base64, as the API sends it */
+    char password[92]; /* base64, as the API sends it: up to 88 characters (arg_check_base64) */
     const char *charge_type, *auto_renew;
     long long create_time, expire_time, start_time, update_time, stop_time;
     double price;
