@@ -59,6 +59,23 @@ finish() {
   exit 0
 }
 
+# reap PID LOG WHAT: waits (bounded: 10 s, then kill -9) for a child of this
+# shell that was told to end, and collects its exit status. A non-zero status
+# (137: it hung and was killed) is a failure, shown with the end of LOG.
+# Returns that status.
+reap() {
+  local i st
+  for i in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  st=$?
+  if [ $st -ne 0 ]; then
+    fail "$3: exited with status $st; its log ends:"
+    tail -n 40 "$2" | sed 's/^/    /'
+  fi
+  return $st
+}
+
 # The strerror text the shell prints for an errno name.
 errno_text() {
   case $1 in
@@ -199,17 +216,9 @@ sim_start() {
 sim_stop() {
   if [ -n "$SIM_PID" ]; then
     kill "$SIM_PID" 2>/dev/null
-    local i
-    for i in $(seq 1 100); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SIM_PID" 2>/dev/null
-    wait "$SIM_PID" 2>/dev/null
-    local st=$?
-    SIM_PID=""
     # SIGTERM stops the sim with status 0 (docs/simulator.md).
-    if [ $st -ne 0 ]; then
-      fail "compshare-sim exited with status $st when stopped; its log ends:"
-      tail -n 40 "$T_WORK/sim.err" | sed 's/^/    /'
-    fi
+    reap "$SIM_PID" "$T_WORK/sim.err" "compshare-sim when stopped"
+    SIM_PID=""
   fi
 }
 
@@ -283,18 +292,10 @@ fs_unmount() {
     fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null
   fi
   if [ -n "$FS_PID" ]; then
-    local i
-    for i in $(seq 1 100); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$FS_PID" 2>/dev/null
-    wait "$FS_PID" 2>/dev/null
-    local st=$?
-    FS_PID=""
     # After an unmount the daemon must exit 0: a crash, a sanitizer report or a
     # hang (killed: 137) at shutdown is a failure of the test.
-    if [ $st -ne 0 ]; then
-      fail "compsharefs exited with status $st after the unmount; its log ends:"
-      tail -n 40 "$T_WORK/fs.log" | sed 's/^/    /'
-    fi
+    reap "$FS_PID" "$T_WORK/fs.log" "compsharefs after the unmount"
+    FS_PID=""
   fi
 }
 

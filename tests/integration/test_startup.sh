@@ -70,18 +70,10 @@ start_daemon() {
   return 1
 }
 
-# stop_daemon: SIGTERM, then wait (bounded); sets STOP_RC.
+# stop_daemon: SIGTERM, then reap (bounded; a non-zero status is a failure).
 stop_daemon() {
   kill -TERM "$PID" 2>/dev/null
-  local i
-  for i in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$PID" 2>/dev/null
-  wait "$PID" 2>/dev/null
-  STOP_RC=$?
-  if [ "$STOP_RC" -ne 0 ]; then
-    fail "the daemon exited with status $STOP_RC on SIGTERM; its log ends:"
-    tail -n 40 "$LOG" | sed 's/^/    /'
-  fi
+  reap "$PID" "$LOG" "the daemon on SIGTERM"
 }
 
 no_key() { # no_key DESCRIPTION TEXT
@@ -144,8 +136,7 @@ if start_daemon envkeys "$EMPTY" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$P
   cat "$MP"/instances/*/* "$MP/metrics" "$MP/error" >/dev/null 2>&1
   grep -rlF -- "$PRIV" "$MP" >"$T_WORK/found" 2>/dev/null
   expect_eq "grep -r for the private key in the mount finds nothing" "$(cat "$T_WORK/found")" ""
-  stop_daemon
-  expect_eq "SIGTERM: the daemon exits with status 0" "$STOP_RC" "0"
+  stop_daemon && pass "SIGTERM: the daemon exits with status 0"
   expect_eq "SIGTERM: the mountpoint is unmounted" "$(mountpoint -q "$MP" && echo mounted)" ""
   err=$(ls "$MP" 2>&1)
   expect_eq "SIGTERM: the mountpoint is a plain, empty directory again" "$?:$err" "0:"
@@ -196,9 +187,8 @@ if start_daemon profile "$H" -- -o ttl=2; then
   expect_eq "profile: instances listed" "$(ls "$MP/instances" | wc -l)" "$NLISTED"
   no_key "ps while mounted from the profile" "$(ps -eo args -ww)"
   fusermount3 -u "$MP"
-  for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-  wait "$PID" 2>/dev/null
-  expect_eq "fusermount3 -u: the daemon exits with status 0" "$?" "0"
+  reap "$PID" "$LOG" "the daemon after fusermount3 -u" &&
+    pass "fusermount3 -u: the daemon exits with status 0"
 else
   fail "the active profile of ~/.ucloud: did not mount: $(cat "$LOG")"
 fi
@@ -350,10 +340,12 @@ bgpid=$(pgrep -f -x "$COMPSHAREFS_BIN -o endpoint=$SIM_URL,credentials=$CRED $MP
 expect_match "without -f: the daemon runs in the background" "$bgpid" '^[0-9]+$'
 fusermount3 -u "$MP"
 gone=""
-for _ in $(seq 1 100); do
-  { [ -z "$bgpid" ] || ! kill -0 "$bgpid" 2>/dev/null; } && { gone=1; break; }
-  sleep 0.1
-done
+if [ -n "$bgpid" ]; then
+  for _ in $(seq 1 100); do
+    kill -0 "$bgpid" 2>/dev/null || { gone=1; break; }
+    sleep 0.1
+  done
+fi
 expect_true "without -f: fusermount3 -u ends the background daemon" test -n "$gone"
 expect_eq "without -f: unmounted" "$(mountpoint -q "$MP" && echo mounted)" ""
 
