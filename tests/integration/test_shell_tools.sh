@@ -30,6 +30,7 @@ expect_eq "ls -lR of the whole mount: no error" "$err" ""
 expect_eq "ls -l instances/ lists every instance" "$(ls -l "$I" | grep -c '^dr-xr-xr-x')" "$nids"
 expect_eq "ls -l by-name/ shows links" "$(ls -l "$MNT/by-name" | grep '^l' | grep -c ' -> ../instances/uhost-')" \
   "$(ls "$MNT/by-name" | wc -l)"
+expect_eq "by-name lists every instance" "$(ls "$MNT/by-name" | wc -l)" "$nids"
 
 # ---- find ----
 err=$(find "$MNT" 2>&1 >/dev/null)
