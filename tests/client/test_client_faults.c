@@ -307,6 +307,7 @@ static void test_mutating_153(void **state)
     /* half throttled: resending gets it through, and it runs once */
     api_client *c = patient_client();
     faults("{\"retcode_153\":0.5,\"seed\":11,\"actions\":\"RebootCompShareInstance\"}");
+    assert_int_equal(sim_reset_stats(&SIM), 0);
     for (int i = 0; i < 3; i++) {
         take_running(id, zone);
         assert_int_equal(api_reboot(c, zone, id, &err), 0);
@@ -314,6 +315,8 @@ static void test_mutating_153(void **state)
         assert_string_equal(s, "Rebooting");
         free(s);
     }
+    /* some of those reboots were throttled and resent */
+    assert_true(sim_requests(&SIM, "RebootCompShareInstance") > 3);
     api_free(c);
 }
 

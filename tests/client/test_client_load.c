@@ -138,6 +138,8 @@ static void *work(void *arg)
         if (imgs.n > 0) {
             api_progress p;
             note(w, api_image_progress(w->c, imgs.items[0].image_id, &p, &err), &err, "progress");
+        } else { /* the sim's fleet always has custom images (docs/simulator.md) */
+            note(w, -EIO, &(api_error){.message = "no custom image listed"}, "custom images");
         }
         api_image_list_free(&imgs);
     }
