@@ -1,6 +1,8 @@
 /* retry.h - which failed attempts may be sent again, and how long to wait.
  *
- * Reads are retried on network errors, HTTP 429/5xx and RetCode 150/153.
+ * Reads are retried on network errors (not sent, timed out, connection broken),
+ * HTTP 429/5xx, a 2xx answer whose body is not a readable API answer, and
+ * RetCode 110/150/153.
  * A state-changing action has no idempotency token, so it is resent only when
  * it certainly did not run: not sent at all, HTTP 429, RetCode 153. After an
  * ambiguous failure it is never resent and the outcome is reported unknown. */

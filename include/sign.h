@@ -2,8 +2,9 @@
  *
  * Signature = lowercase hex SHA-1 of: every parameter except "Signature", sorted
  * by name in ascending byte order, written as name+value with no separators and
- * no escaping, followed by the private key. The string that is hashed contains
- * the private key, so it is wiped from memory after use. */
+ * no escaping, followed by the private key. That string is never built: the
+ * pieces are fed to SHA-1 one by one, so no copy of it, with the private key,
+ * is left in memory (the digest is wiped after use). */
 #ifndef COMPSHAREFS_SIGN_H
 #define COMPSHAREFS_SIGN_H
 

@@ -230,31 +230,95 @@ int api_local_error(api_error *err, const char *action, int errnum, const char *
     return errnum;
 }
 
-/* Replace every occurrence of secret in text by "[redacted]", in place. */
-static void redact(char *text, size_t size, const char *secret)
+/* ---- secrets kept out of messages ----
+ *
+ * An echoing server may put the request (the Signature, a Password) or even
+ * the private key into an error message. Every text that reaches a message is
+ * redacted while it is still whole: before any cut to a buffer, or a cut could
+ * leave part of a secret where no whole one is left to find. */
+
+#define MAX_SECRETS 4
+#define SECRET_MIN_LEN 8   /* a key or a signature is never shorter */
+#define PASSWORD_MIN_LEN 4 /* shorter would blank out common words; see api_call */
+
+typedef struct secrets {
+    const char *s[MAX_SECRETS]; /* longest first, so no secret breaks up a longer one */
+    size_t len[MAX_SECRETS];
+    int n;
+} secrets;
+
+static void secrets_add(secrets *z, const char *s, size_t min_len)
+{
+    size_t len = s ? strlen(s) : 0;
+    if (len == 0 || len < min_len || z->n >= MAX_SECRETS)
+        return;
+    int i = z->n++;
+    for (; i > 0 && z->len[i - 1] < len; i--) {
+        z->s[i] = z->s[i - 1];
+        z->len[i] = z->len[i - 1];
+    }
+    z->s[i] = s;
+    z->len[i] = len;
+}
+
+/* text with every secret replaced by "[redacted]", into out when out is not
+ * NULL; returns the length of the result. */
+static size_t redact_into(char *out, const char *text, const secrets *z)
 {
     static const char mark[] = "[redacted]";
-    size_t slen = secret ? strlen(secret) : 0;
-    if (slen < 8 || !strstr(text, secret)) /* shorter is not a key or a signature */
-        return;
-    char *out = malloc(size);
-    if (!out) {
-        text[0] = '\0'; /* better no message than a leaked secret */
-        return;
-    }
     size_t n = 0;
-    for (const char *s = text; *s && n + 1 < size;) {
-        if (strncmp(s, secret, slen) == 0) {
-            for (size_t k = 0; mark[k] && n + 1 < size; k++)
-                out[n++] = mark[k];
-            s += slen;
+    for (const char *s = text; *s;) {
+        int k = 0;
+        while (k < z->n && strncmp(s, z->s[k], z->len[k]) != 0)
+            k++;
+        if (k < z->n) {
+            if (out)
+                memcpy(out + n, mark, sizeof mark - 1);
+            n += sizeof mark - 1;
+            s += z->len[k];
         } else {
-            out[n++] = *s++;
+            if (out)
+                out[n] = *s;
+            n++;
+            s++;
         }
     }
-    out[n] = '\0';
-    memcpy(text, out, n + 1);
-    free(out);
+    if (out)
+        out[n] = '\0';
+    return n;
+}
+
+/* A malloc'd copy of text, whole, with the secrets replaced; NULL when out of memory. */
+static char *redact_dup(const char *text, const secrets *z)
+{
+    char *out = malloc(redact_into(NULL, text, z) + 1);
+    if (out)
+        redact_into(out, text, z);
+    return out;
+}
+
+/* Redact text, then copy it into dst as one clean line (cut if need be). */
+static void redact_clean(char *dst, size_t size, const char *text, const secrets *z)
+{
+    char *r = redact_dup(text, z);
+    if (!r) {
+        dst[0] = '\0'; /* better no message than a leaked secret */
+        return;
+    }
+    decode_clean_text(dst, size, r);
+    free(r);
+}
+
+/* Redact a fixed buffer in place (the result is cut to its size). */
+static void redact_buffer(char *text, size_t size, const secrets *z)
+{
+    char *r = redact_dup(text, z);
+    if (!r) {
+        text[0] = '\0';
+        return;
+    }
+    snprintf(text, size, "%s", r);
+    free(r);
 }
 
 /* What the last attempt tells, as one line. */
@@ -363,7 +427,8 @@ static void attempt_reset(attempt_state *a)
 }
 
 /* One attempt: send, then read the body as an API answer when there is one. */
-static void attempt_once(api_client *c, const char *body, long timeout_ms, attempt_state *a)
+static void attempt_once(api_client *c, const char *body, long timeout_ms, const secrets *z,
+                         attempt_state *a)
 {
     attempt_reset(a);
     a->timeout_ms = timeout_ms;
@@ -382,11 +447,24 @@ static void attempt_once(api_client *c, const char *body, long timeout_ms, attem
         a->resp.failure = TRANSPORT_NOT_SENT; /* the transport could not even start */
         snprintf(a->resp.detail, sizeof a->resp.detail, "%s", strerror(-rc));
     }
+    redact_buffer(a->resp.detail, sizeof a->resp.detail, z);
     if (a->resp.failure != TRANSPORT_OK)
         return;
     if (decode_answer(a->resp.body, a->resp.body_len, &a->answer, &a->retcode, a->msg,
                       sizeof a->msg) != 0)
-        return; /* retcode stays -1; msg says what was wrong */
+        return; /* retcode stays -1; msg says what was wrong (no text of the body) */
+    if (a->retcode != 0) {
+        /* decode_answer cut the Message to msg already: take it again, whole,
+         * and redact it before it is cut. */
+        char *message = decode_string(a->answer, "Message");
+        if (message) {
+            redact_clean(a->msg, sizeof a->msg, message, z);
+            OPENSSL_cleanse(message, strlen(message));
+            free(message);
+        } else {
+            a->msg[0] = '\0';
+        }
+    }
     if (a->retcode == 0 && (a->resp.http_status < 200 || a->resp.http_status > 299)) {
         /* "success" under an error status is not an answer to trust */
         cJSON_Delete(a->answer);
@@ -400,7 +478,7 @@ static void attempt_once(api_client *c, const char *body, long timeout_ms, attem
 /* Run attempts until done, ambiguous, or out of attempts or time. Fills err
  * and returns 0 or a negative errno; on success *answer is the parsed body. */
 static int run_attempts(api_client *c, const char *action, const char *body, bool mutating,
-                        cJSON **answer, api_error *err)
+                        const secrets *z, cJSON **answer, api_error *err)
 {
     long long start = c->ops->now_ms(c->ops_ctx);
     unsigned seed = (atomic_fetch_add(&c->jitter_seq, 1u) + 1u) * 2654435761u ^
@@ -414,7 +492,7 @@ static int run_attempts(api_client *c, const char *action, const char *body, boo
         long timeout = c->timeout_ms < left ? c->timeout_ms : left;
         if (timeout < 1)
             timeout = 1;
-        attempt_once(c, body, timeout, &a);
+        attempt_once(c, body, timeout, z, &a);
         verdict = retry_classify(mutating, a.resp.failure, a.resp.http_status, a.retcode);
         if (verdict != RETRY_AGAIN || attempt >= c->max_attempts)
             break;
@@ -459,6 +537,25 @@ static int run_attempts(api_client *c, const char *action, const char *body, boo
     return err->err;
 }
 
+/* The value of name as written in a form-encoded body, into out ("" when
+ * absent or too long for out). */
+static void form_value_of(const char *body, const char *name, char *out, size_t len)
+{
+    out[0] = '\0';
+    size_t nlen = strlen(name);
+    for (const char *s = body; s && *s; s = strchr(s, '&') ? strchr(s, '&') + 1 : NULL) {
+        if (strncmp(s, name, nlen) == 0 && s[nlen] == '=') {
+            const char *v = s + nlen + 1;
+            size_t vlen = strcspn(v, "&");
+            if (vlen < len) {
+                memcpy(out, v, vlen);
+                out[vlen] = '\0';
+            }
+            return;
+        }
+    }
+}
+
 int api_call(api_client *c, params *p, bool mutating, cJSON **json, api_error *err)
 {
     api_error scratch;
@@ -481,17 +578,33 @@ int api_call(api_client *c, params *p, bool mutating, cJSON **json, api_error *e
     int rc = sign_request(c, p, sig);
     if (!rc && !(body = params_form_encode(p)))
         rc = -ENOMEM;
+    /* An echoing server must not put the signature, the key or a password
+     * into error files. A Password is redacted whatever it looks like, but
+     * only from PASSWORD_MIN_LEN characters: a shorter one would blank out
+     * parts of ordinary words, and is no real secret anyway. It is redacted
+     * both as given and as sent (form-encoded), which may differ. */
+    secrets z = {.n = 0};
+    char password_sent[256] = "";
+    secrets_add(&z, sig, SECRET_MIN_LEN);
+    secrets_add(&z, c->private_key, SECRET_MIN_LEN);
+    const char *password = params_get(p, "Password");
+    secrets_add(&z, password, PASSWORD_MIN_LEN);
+    if (!rc && password)
+        form_value_of(body, "Password", password_sent, sizeof password_sent);
+    if (password && strcmp(password_sent, password) != 0)
+        secrets_add(&z, password_sent, PASSWORD_MIN_LEN);
     if (rc)
         api_local_error(err, action, rc, "cannot build the %s request: %s", action,
                         strerror(-rc));
     else
-        rc = run_attempts(c, action, body, mutating, &answer, err);
-    /* An echoing server must not put the signature or key into error files. */
-    redact(err->message, sizeof err->message, sig);
-    redact(err->message, sizeof err->message, c->private_key);
+        rc = run_attempts(c, action, body, mutating, &z, &answer, err);
+    /* Backstop: the texts were redacted whole on the way in (attempt_once);
+     * this catches a secret that reached the message some other way. */
     char raw[sizeof err->message];
     memcpy(raw, err->message, sizeof raw);
-    decode_clean_text(err->message, sizeof err->message, raw);
+    redact_clean(err->message, sizeof err->message, raw, &z);
+    OPENSSL_cleanse(raw, sizeof raw);
+    OPENSSL_cleanse(password_sent, sizeof password_sent);
     if (body) {
         OPENSSL_cleanse(body, strlen(body));
         free(body);

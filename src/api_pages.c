@@ -30,6 +30,7 @@ typedef int (*fill_fn)(api_client *c, const void *arg, params *p);
 
 typedef struct pager {
     api_client *c;
+    const char *action; /* for errors found before a request is sent */
     fill_fn fill;
     const void *arg;
     cJSON **pages;
@@ -40,8 +41,8 @@ typedef struct pager {
     api_error err;
 } pager;
 
-static int fetch_page(api_client *c, fill_fn fill, const void *arg, size_t index,
-                      cJSON **answer, api_error *err)
+static int fetch_page(api_client *c, const char *action, fill_fn fill, const void *arg,
+                      size_t index, cJSON **answer, api_error *err)
 {
     params p;
     params_init(&p);
@@ -52,7 +53,8 @@ static int fetch_page(api_client *c, fill_fn fill, const void *arg, size_t index
         rc = params_add_int(&p, "Limit", API_PAGE_LIMIT);
     if (rc) {
         params_free(&p);
-        return api_local_error(err, "", rc, "cannot build a listing request: out of memory");
+        return api_local_error(err, action, rc, "cannot build the %s request: out of memory",
+                               action);
     }
     rc = api_call(c, &p, false, answer, err);
     params_free(&p);
@@ -73,7 +75,7 @@ static void *page_worker(void *arg)
 
         cJSON *answer = NULL;
         api_error err;
-        int rc = fetch_page(pg->c, pg->fill, pg->arg, index, &answer, &err);
+        int rc = fetch_page(pg->c, pg->action, pg->fill, pg->arg, index, &answer, &err);
         pthread_mutex_lock(&pg->lock);
         if (rc && !pg->rc) {
             pg->rc = rc;
@@ -114,14 +116,14 @@ static void free_pages(cJSON **pages, size_t n)
 /* Every page of a listing, in order. On success the caller owns *pages_out
  * (free with free_pages) and *total_out is TotalCount, or -1 when the API
  * gave none. */
-static int fetch_all_pages(api_client *c, fill_fn fill, const void *arg, const char *set_key,
-                           cJSON ***pages_out, size_t *n_out, long long *total_out,
-                           api_error *err)
+static int fetch_all_pages(api_client *c, const char *action, fill_fn fill, const void *arg,
+                           const char *set_key, cJSON ***pages_out, size_t *n_out,
+                           long long *total_out, api_error *err)
 {
     *pages_out = NULL;
     *n_out = 0;
     cJSON *first = NULL;
-    int rc = fetch_page(c, fill, arg, 0, &first, err);
+    int rc = fetch_page(c, action, fill, arg, 0, &first, err);
     if (rc)
         return rc;
     long long total = decode_int(first, "TotalCount", -1);
@@ -139,11 +141,11 @@ static int fetch_all_pages(api_client *c, fill_fn fill, const void *arg, const c
         }
         n_pages = (size_t)want;
     }
-    pager pg = {.c = c, .fill = fill, .arg = arg, .n_pages = n_pages};
+    pager pg = {.c = c, .action = action, .fill = fill, .arg = arg, .n_pages = n_pages};
     pg.pages = calloc(n_pages, sizeof *pg.pages);
     if (!pg.pages) {
         cJSON_Delete(first);
-        return api_local_error(err, "", -ENOMEM, "listing: out of memory");
+        return api_local_error(err, action, -ENOMEM, "%s: out of memory", action);
     }
     pg.pages[0] = first;
 
@@ -160,13 +162,13 @@ static int fetch_all_pages(api_client *c, fill_fn fill, const void *arg, const c
                 cJSON **more = realloc(pg.pages, 2 * cap * sizeof *more);
                 if (!more) {
                     free_pages(pg.pages, pg.n_pages);
-                    return api_local_error(err, "", -ENOMEM, "listing: out of memory");
+                    return api_local_error(err, action, -ENOMEM, "%s: out of memory", action);
                 }
                 pg.pages = more;
                 cap *= 2;
             }
             cJSON *page = NULL;
-            rc = fetch_page(c, fill, arg, pg.n_pages, &page, err);
+            rc = fetch_page(c, action, fill, arg, pg.n_pages, &page, err);
             if (rc) {
                 free_pages(pg.pages, pg.n_pages);
                 return rc;
@@ -292,7 +294,8 @@ int api_describe_instances(api_client *c, const char *const *ids, size_t n_ids,
     cJSON **pages;
     size_t n_pages;
     long long total;
-    int rc = fetch_all_pages(c, fill_instances, &f, "UHostSet", &pages, &n_pages, &total, err);
+    int rc = fetch_all_pages(c, "DescribeCompShareInstance", fill_instances, &f, "UHostSet",
+                             &pages, &n_pages, &total, err);
     if (rc)
         return rc;
     for (size_t i = 0; !rc && i < n_pages; i++) {
@@ -360,7 +363,8 @@ static int describe_images(api_client *c, const image_filter *f, api_image_list 
     cJSON **pages;
     size_t n_pages;
     long long total;
-    int rc = fetch_all_pages(c, fill_images, f, "ImageSet", &pages, &n_pages, &total, err);
+    int rc = fetch_all_pages(c, f->action, fill_images, f, "ImageSet", &pages, &n_pages,
+                             &total, err);
     if (rc)
         return rc;
     for (size_t i = 0; !rc && i < n_pages; i++) {

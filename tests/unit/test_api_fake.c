@@ -459,6 +459,101 @@ static void test_signature_redacted(void **state)
     fx_free(fx);
 }
 
+/* No piece of secret as long as 12 characters appears in text. */
+static void assert_no_piece_of(const char *text, const char *secret)
+{
+    size_t n = strlen(secret);
+    for (size_t i = 0; i + 12 <= n; i++) {
+        char piece[13];
+        memcpy(piece, secret + i, 12);
+        piece[12] = '\0';
+        if (strstr(text, piece)) {
+            print_error("\"%s\" of a secret found in \"%s\"\n", piece, text);
+            fail();
+        }
+    }
+}
+
+/* Echoes "<pad> Signature=<sig> Key=<key>" with a pad of handler_ctx bytes:
+ * the secrets then sit where a cut to 512 bytes would split them. */
+static char *echo_after_pad(fake_net *f, const params *request, fake_reply *reply)
+{
+    size_t pad = *(const size_t *)f->handler_ctx;
+    char *fill = malloc(pad + 1);
+    char *body = NULL;
+    if (!fill)
+        return NULL;
+    memset(fill, 'x', pad);
+    fill[pad] = '\0';
+    if (asprintf(&body, "{\"RetCode\":171,\"Message\":\"%s Signature=%s Key=%s\"}", fill,
+                 params_get(request, "Signature"), PRIV) < 0)
+        body = NULL;
+    free(fill);
+    return body;
+}
+
+static void test_no_piece_of_a_cut_signature(void **state)
+{
+    for (size_t pad = 440; pad <= 510; pad++) {
+        fixture *fx = fx_new();
+        fx->net.handler = echo_after_pad;
+        fx->net.handler_ctx = &pad;
+        api_client *c = fx_client(fx);
+        api_error err;
+        assert_int_equal(api_reboot(c, "cn-wlcb-01", "uhost-1", &err), -EACCES);
+        params p;
+        fake_sent_params(&fx->net, 0, &p);
+        const char *sig = params_get(&p, "Signature");
+        assert_int_equal(strlen(sig), SIGN_HEX_LEN);
+        assert_no_piece_of(err.message, sig);
+        assert_no_piece_of(err.message, PRIV);
+        if (pad < 470)
+            assert_non_null(strstr(err.message, "Signature=[redacted]"));
+        params_free(&p);
+        fx_free(fx);
+    }
+}
+
+/* Echoes the request's Password, as given and as it was sent. */
+static char *echo_password(fake_net *f, const params *request, fake_reply *reply)
+{
+    const char *sent = f->sent[f->n_sent - 1].body;
+    const char *at = strstr(sent, "Password=");
+    size_t len = at ? strcspn(at + 9, "&") : 0;
+    char *body = NULL;
+    if (asprintf(&body, "{\"RetCode\":8041,\"Message\":\"bad Password %s (sent %.*s)\"}",
+                 params_get(request, "Password"), (int)len, at ? at + 9 : "") < 0)
+        return NULL;
+    return body;
+}
+
+static void test_password_redacted(void **state)
+{
+    /* Redacted as given and as form-encoded, however short from 4 characters. */
+    const char *passwords[] = {"Hunter2 is & = secret", "s3cr3t-P4ss", "pw12"};
+    for (size_t i = 0; i < sizeof passwords / sizeof passwords[0]; i++) {
+        fixture *fx = fx_new();
+        fx->net.handler = echo_password;
+        api_client *c = fx_client(fx);
+        api_error err;
+        assert_int_equal(
+            api_reinstall(c, "cn-wlcb-01", "uhost-1", "img-1", passwords[i], &err), -EIO);
+        assert_null(strstr(err.message, passwords[i]));
+        assert_string_equal(err.message, "bad Password [redacted] (sent [redacted])");
+        fx_free(fx);
+    }
+
+    /* Under 4 characters a password is not looked for: it would blank out
+     * pieces of ordinary words. */
+    fixture *fx = fx_new();
+    fx->net.handler = echo_password;
+    api_client *c = fx_client(fx);
+    api_error err;
+    assert_int_equal(api_reinstall(c, "cn-wlcb-01", "uhost-1", "img-1", "abc", &err), -EIO);
+    assert_string_equal(err.message, "bad Password abc (sent abc)");
+    fx_free(fx);
+}
+
 static void test_bad_input(void **state)
 {
     fixture *fx = fx_new();
@@ -544,6 +639,8 @@ int main(void)
         cmocka_unit_test(test_budget_bounded),
         cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_signature_redacted),
+        cmocka_unit_test(test_no_piece_of_a_cut_signature),
+        cmocka_unit_test(test_password_redacted),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_create_image_answer_without_id),
         cmocka_unit_test(test_region_of_zone),
