@@ -511,7 +511,7 @@ static void test_invalidate_one_instance(void **state)
  * the command changed, even when it finishes after it. */
 static void test_invalidate_one_instance_during_fetch(void **state)
 {
-    reader r;
+    static reader r; /* static: teardown may join it after a failed assertion */
     fake_hold(F_INST, 1);
     reader_start(&r, F_INST, NULL);
     fake_wait_call(F_INST, 1);
