@@ -328,24 +328,30 @@ static bool entry_fresh(const cache *c, const entry *e, long long now)
     return e->val && e->val_ticket > e->inval_ticket && now - e->val_started_ms < c->ttl_ms;
 }
 
-static void flight_put(flight *f)
+/* Drop a reference to f. Returns the value f held when f is freed, for the
+ * caller to unref after unlocking: the last reference to a large snapshot
+ * frees thousands of instances, which must not happen under c->mu. */
+static cache_obj *flight_put(flight *f)
 {
     if (--f->refs > 0)
-        return;
-    cache_obj_unref(f->val);
+        return NULL;
+    cache_obj *val = f->val;
     pthread_cond_destroy(&f->done_cv);
     free(f);
+    return val;
 }
 
 /* Record a fetch's outcome, publish it unless a later fetch already has, and
- * wake the fetch's waiters. Consumes the reference in val. */
+ * wake the fetch's waiters. Consumes the reference in val; *drop is set to a
+ * value that lost its place (the one replaced, or val itself when a newer one
+ * was already published), for the caller to unref after unlocking. */
 static void flight_finish(cache *c, kind k, const char *key, flight *f, int rc, cache_obj *val,
-                          const api_error *ferr)
+                          const api_error *ferr, cache_obj **drop)
 {
     entry *e = entry_for(c, k, key, 0, false); /* NULL if dropped meanwhile */
     if (rc == 0) {
         if (e && f->ticket > e->val_ticket) {
-            cache_obj_unref(e->val);
+            *drop = e->val;
             e->val = cache_obj_ref(val);
             e->val_ticket = f->ticket;
             e->val_started_ms = f->started_ms;
@@ -354,7 +360,7 @@ static void flight_finish(cache *c, kind k, const char *key, flight *f, int rc, 
             /* a fetch that started after this one already published: its
              * data is newer, and that is what this fetch's readers get */
             f->val = cache_obj_ref(e->val);
-            cache_obj_unref(val);
+            *drop = val;
         } else {
             f->val = val;
         }
@@ -379,6 +385,7 @@ static void flight_finish(cache *c, kind k, const char *key, flight *f, int rc, 
 static int cache_read(cache *c, kind k, const char *key, uint64_t min_ticket, cache_obj **out,
                       api_error *err)
 {
+    cache_obj *drop[2] = {NULL, NULL}; /* unref'd after unlocking */
     pthread_mutex_lock(&c->mu);
     long long now = now_ms(c);
     entry *e = entry_for(c, k, key, now, true);
@@ -424,7 +431,7 @@ static int cache_read(cache *c, kind k, const char *key, uint64_t min_ticket, ca
             set_error(&ferr, -ENOMEM, "out of memory");
 
         pthread_mutex_lock(&c->mu);
-        flight_finish(c, k, key, f, rc, val, &ferr);
+        flight_finish(c, k, key, f, rc, val, &ferr, &drop[0]);
     }
     int rc = 0;
     if (f->val) {
@@ -434,8 +441,10 @@ static int cache_read(cache *c, kind k, const char *key, uint64_t min_ticket, ca
         if (err)
             *err = f->err;
     }
-    flight_put(f);
+    drop[1] = flight_put(f);
     pthread_mutex_unlock(&c->mu);
+    cache_obj_unref(drop[0]);
+    cache_obj_unref(drop[1]);
     return rc;
 }
 
