@@ -110,15 +110,9 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t
                       struct fuse_file_info *fi, enum fuse_readdir_flags flags)
 {
     (void)off, (void)fi, (void)flags;
-    node_attr self;
-    int rc = tree_getattr(fs_ctx()->tree, path, &self);
-    if (rc)
-        return rc;
-    if (self.kind != NODE_DIR)
-        return -ENOTDIR;
-    struct stat st;
-    fs_fill_stat(&self, &st);
-    filler(buf, ".", &st, 0, 0);
+    /* tree_readdir answers ENOENT/ENOTDIR itself; on an error these two
+     * entries are discarded with the rest. */
+    filler(buf, ".", NULL, 0, 0);
     filler(buf, "..", NULL, 0, 0);
     struct fs_fill f = {buf, filler};
     return tree_readdir(fs_ctx()->tree, path, fs_fill_entry, &f);
