@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/bench.sh - speed figures for compsharefs, each printed beside a
 # baseline measured in the same run (ratios, not absolute times). Nothing here
 # asserts: this is a benchmark, not a test. Needs FUSE.
@@ -12,7 +13,7 @@ top=$PWD
 install_deps
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null || exit 1
-export COMPSHARE_SIM=$top/build/sim/compshare-sim COMPSHAREFS_BIN=$top/build/src/compsharefs
+export COMPSHARE_SIM=$top/build/sim/compshare-sim COMPSHAREFS_BIN=$top/build/src/daemon/compsharefs
 . tests/integration/lib.sh
 require_fuse
 

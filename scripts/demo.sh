@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/demo.sh - see compsharefs working in one command.
 #
 #   scripts/demo.sh         install what is missing, build, start compshare-sim
@@ -56,7 +57,7 @@ for _ in $(seq 1 50); do
 done
 [ -n "$url" ] || { echo "compshare-sim did not start:"; cat "$state/sim.log"; exit 1; }
 
-build/src/compsharefs -o "credentials=$state/credentials.json,endpoint=$url,ttl=1" "$mnt"
+build/src/daemon/compsharefs -o "credentials=$state/credentials.json,endpoint=$url,ttl=1" "$mnt"
 
 # Run a command in the mount as a user would type it; a failing command (the
 # tour shows one on purpose) prints its error and the tour goes on.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/test.sh - install what is missing, build, and run every test:
 #   1. a build with AddressSanitizer + UndefinedBehaviorSanitizer, all tests;
 #   2. a short libFuzzer run of the response decoder and the form parser;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_args.c - request parameter validation for compshare-sim's actions. Messages
  * never echo the offending value: errmap.c classifies by words in the message, and a
  * user-chosen value must not be able to change that classification. */
@@ -10,17 +11,18 @@
 #include <openssl/evp.h>
 
 #include "sim_world.h"
+#include "utf8.h"
 
-const char *arg_optional(const params *p, const char *name)
+const char *sim_arg_optional(const params *p, const char *name)
 {
     const char *v = params_get(p, name);
     /* An empty value is no value: the Go SDK never sends empty strings. */
     return v && *v ? v : NULL;
 }
 
-const char *arg_required(const params *p, const char *name, sim_error *err)
+const char *sim_arg_required(const params *p, const char *name, sim_error *err)
 {
-    const char *v = arg_optional(p, name);
+    const char *v = sim_arg_optional(p, name);
     if (!v)
         sim_fail(err, SIM_E_MISSING_PARAM, "Missing params [%s]", name);
     return v;
@@ -41,13 +43,14 @@ static bool parse_count(const char *s, long long *out)
     return true;
 }
 
-int arg_paging(const params *p, long long *offset, long long *limit, sim_error *err)
+int sim_arg_paging(const params *p, long long *offset, long long *limit, sim_error *err)
 {
     const char *o = params_get(p, "Offset"), *l = params_get(p, "Limit");
     *offset = 0;
     *limit = 20;
     if (o && *o && !parse_count(o, offset))
-        return sim_fail(err, SIM_E_INVALID_PARAM, "Params [Offset] not valid: must be an integer >= 0");
+        return sim_fail(err, SIM_E_INVALID_PARAM,
+                        "Params [Offset] not valid: must be an integer >= 0");
     if (l && *l) {
         if (!parse_count(l, limit) || *limit > 100)
             return sim_fail(err, SIM_E_INVALID_PARAM,
@@ -58,13 +61,13 @@ int arg_paging(const params *p, long long *offset, long long *limit, sim_error *
     return 0;
 }
 
-int arg_region_zone(const params *p, bool need_region, bool need_zone, const char **region,
-                    const char **zone, sim_error *err)
+int sim_arg_region_zone(const params *p, bool need_region, bool need_zone, const char **region,
+                        const char **zone, sim_error *err)
 {
-    *region = need_region ? arg_required(p, "Region", err) : arg_optional(p, "Region");
+    *region = need_region ? sim_arg_required(p, "Region", err) : sim_arg_optional(p, "Region");
     if (need_region && !*region)
         return err->code;
-    *zone = need_zone ? arg_required(p, "Zone", err) : arg_optional(p, "Zone");
+    *zone = need_zone ? sim_arg_required(p, "Zone", err) : sim_arg_optional(p, "Zone");
     if (need_zone && !*zone)
         return err->code;
     if (*region && *zone) {
@@ -77,7 +80,14 @@ int arg_region_zone(const params *p, bool need_region, bool need_zone, const cha
     return 0;
 }
 
-bool zone_matches(const char *zone, const char *region, const char *zone_filter)
+int sim_arg_listing(const params *p, bool need_region, bool need_zone, const char **region,
+                    const char **zone, long long *offset, long long *limit, sim_error *err)
+{
+    int rc = sim_arg_region_zone(p, need_region, need_zone, region, zone, err);
+    return rc ? rc : sim_arg_paging(p, offset, limit, err);
+}
+
+bool sim_zone_matches(const char *zone, const char *region, const char *zone_filter)
 {
     if (zone_filter && strcmp(zone, zone_filter) != 0)
         return false;
@@ -90,57 +100,37 @@ bool zone_matches(const char *zone, const char *region, const char *zone_filter)
     return true;
 }
 
-/* Length in bytes of the UTF-8 sequence at s, or 0 when it is not valid UTF-8. */
-static size_t utf8_char(const unsigned char *s)
-{
-    size_t n;
-    unsigned int cp;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0) { n = 2; cp = s[0] & 0x1F; }
-    else if ((s[0] & 0xF0) == 0xE0) { n = 3; cp = s[0] & 0x0F; }
-    else if ((s[0] & 0xF8) == 0xF0) { n = 4; cp = s[0] & 0x07; }
-    else return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
-    static const unsigned int min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
-int arg_check_name(const char *field, const char *value, int max_chars, sim_error *err)
+int sim_arg_check_name(const char *field, const char *value, int max_chars, sim_error *err)
 {
     int chars = 0;
-    for (const unsigned char *s = (const unsigned char *)value; *s;) {
-        size_t n = utf8_char(s);
+    size_t left = strlen(value);
+    for (const char *s = value; *s;) {
+        unsigned cp;
+        size_t n = utf8_decode(s, left, &cp);
         if (!n)
             return sim_fail(err, SIM_E_INVALID_PARAM, "Params [%s] not valid: not UTF-8", field);
-        if (n == 1 && (*s < 0x20 || *s == 0x7F))
+        if (utf8_is_control(cp))
             return sim_fail(err, SIM_E_INVALID_PARAM,
                             "Params [%s] not valid: control characters are not allowed", field);
         s += n;
+        left -= n;
         chars++;
     }
     if (chars == 0 || chars > max_chars)
-        return sim_fail(err, SIM_E_INVALID_PARAM, "Params [%s] not valid: 1 to %d characters", field,
-                        max_chars);
+        return sim_fail(err, SIM_E_INVALID_PARAM, "Params [%s] not valid: 1 to %d characters",
+                        field, max_chars);
     return 0;
 }
 
-int arg_check_base64(const char *field, const char *value, sim_error *err)
+int sim_arg_check_base64(const char *field, const char *value, sim_error *err)
 {
     size_t len = strlen(value);
     bool ok = len >= 4 && len <= 88 && len % 4 == 0;
     for (size_t i = 0; ok && i < len; i++) {
         char ch = value[i];
         bool pad = ch == '=' && i >= len - 2 && (i == len - 1 || value[len - 1] == '=');
-        ok = pad || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-             ch == '+' || ch == '/';
+        ok = pad || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+             (ch >= '0' && ch <= '9') || ch == '+' || ch == '/';
     }
     unsigned char out[96];
     if (ok) {

@@ -1,14 +1,15 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_control.c - the /_sim/ endpoints of compshare-sim: request counters, fault
  * settings and basic info. They are for tests and benchmarks: not signed, not
  * counted, never faulted. */
 #include <stdio.h>
 #include <string.h>
 
-#include "sim.h"
+#include "sim_control.h"
 
 static void reply_object(sim_reply *out, int status, cJSON *obj)
 {
-    reply_json(out, status, obj ? cJSON_PrintUnformatted(obj) : NULL);
+    sim_reply_json(out, status, obj ? cJSON_PrintUnformatted(obj) : NULL);
     cJSON_Delete(obj);
 }
 
@@ -28,12 +29,12 @@ static void post_faults(sim_server *s, const char *body, size_t len, sim_reply *
         return;
     }
     char why[256] = "";
-    int rc = faults_update(&s->faults, obj, why, sizeof why);
+    int rc = sim_faults_update(&s->faults, obj, why, sizeof why);
     cJSON_Delete(obj);
     if (rc)
         reply_error(out, 400, why);
     else
-        reply_object(out, 200, faults_to_json(&s->faults));
+        reply_object(out, 200, sim_faults_to_json(&s->faults));
 }
 
 static cJSON *info(sim_server *s)
@@ -49,8 +50,8 @@ static cJSON *info(sim_server *s)
     return o;
 }
 
-void control_handle(sim_server *s, const char *method, const char *path, const char *body,
-                    size_t len, sim_reply *out)
+void sim_control_handle(sim_server *s, const char *method, const char *path, const char *body,
+                        size_t len, sim_reply *out)
 {
     memset(out, 0, sizeof *out);
     bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
@@ -66,7 +67,8 @@ void control_handle(sim_server *s, const char *method, const char *path, const c
             allowed |= ROUTES[i].post ? post : get;
         }
     if (!known) {
-        reply_error(out, 404, "no such /_sim endpoint (stats, stats/reset, faults, faults/reset, info)");
+        reply_error(out, 404,
+                    "no such /_sim endpoint (stats, stats/reset, faults, faults/reset, info)");
         return;
     }
     if (!allowed) {
@@ -75,17 +77,17 @@ void control_handle(sim_server *s, const char *method, const char *path, const c
     }
 
     if (strcmp(path, "/_sim/stats") == 0) {
-        reply_object(out, 200, stats_to_json(&s->stats));
+        reply_object(out, 200, sim_stats_to_json(&s->stats));
     } else if (strcmp(path, "/_sim/stats/reset") == 0) {
-        stats_reset(&s->stats);
-        reply_object(out, 200, stats_to_json(&s->stats));
+        sim_stats_reset(&s->stats);
+        reply_object(out, 200, sim_stats_to_json(&s->stats));
     } else if (strcmp(path, "/_sim/faults") == 0 && get) {
-        reply_object(out, 200, faults_to_json(&s->faults));
+        reply_object(out, 200, sim_faults_to_json(&s->faults));
     } else if (strcmp(path, "/_sim/faults") == 0) {
         post_faults(s, body, len, out);
     } else if (strcmp(path, "/_sim/faults/reset") == 0) {
-        faults_clear(&s->faults);
-        reply_object(out, 200, faults_to_json(&s->faults));
+        sim_faults_clear(&s->faults);
+        reply_object(out, 200, sim_faults_to_json(&s->faults));
     } else {
         reply_object(out, 200, info(s));
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_faults.c - fault settings, their JSON form, and the dice that decide which
  * request gets which fault. */
 #include "sim_faults.h"
@@ -9,9 +10,11 @@
 #include <string.h>
 
 #include "params.h"
+#include "retcode.h"
+#include "why.h"
 #include "sim_world.h"
 
-void faults_init(sim_faults *f, uint64_t seed)
+void sim_faults_init(sim_faults *f, uint64_t seed)
 {
     memset(f, 0, sizeof *f);
     pthread_mutex_init(&f->mu, NULL);
@@ -20,28 +23,18 @@ void faults_init(sim_faults *f, uint64_t seed)
     f->jitter_rng = seed ^ 0x7E7E57E7E57E7E57ull;
 }
 
-void faults_destroy(sim_faults *f) { pthread_mutex_destroy(&f->mu); }
+void sim_faults_destroy(sim_faults *f) { pthread_mutex_destroy(&f->mu); }
 
-void faults_clear(sim_faults *f)
+void sim_faults_clear(sim_faults *f)
 {
     pthread_mutex_lock(&f->mu);
     memset(&f->s, 0, sizeof f->s);
     pthread_mutex_unlock(&f->mu);
 }
 
-static int invalid(char *why, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int invalid(char *why, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
-
 /* Append one action name to a comma list, checking that it looks like an action. */
-static int add_action(char *list, size_t cap, const char *name, size_t len, char *why, size_t whylen)
+static int add_action(char *list, size_t cap, const char *name, size_t len, char *why,
+                      size_t whylen)
 {
     while (len && (*name == ' ' || *name == '\t'))
         name++, len--;
@@ -52,11 +45,11 @@ static int add_action(char *list, size_t cap, const char *name, size_t len, char
     for (size_t i = 0; i < len; i++) {
         char c = name[i];
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-            return invalid(why, whylen, "actions: not an action name");
+            return why_set(why, whylen, -EINVAL, "actions: not an action name");
     }
     size_t used = strlen(list);
     if (used + len + 2 > cap)
-        return invalid(why, whylen, "actions: list too long");
+        return why_set(why, whylen, -EINVAL, "actions: list too long");
     if (used)
         list[used++] = ',';
     memcpy(list + used, name, len);
@@ -81,7 +74,7 @@ static int parse_actions(const cJSON *v, char *list, size_t cap, char *why, size
         const cJSON *item;
         cJSON_ArrayForEach(item, v) {
             if (!cJSON_IsString(item))
-                return invalid(why, whylen, "actions: array items must be strings");
+                return why_set(why, whylen, -EINVAL, "actions: array items must be strings");
             if (add_action(list, cap, item->valuestring, strlen(item->valuestring), why, whylen))
                 return -EINVAL;
         }
@@ -89,13 +82,14 @@ static int parse_actions(const cJSON *v, char *list, size_t cap, char *why, size
     }
     if (cJSON_IsNull(v))
         return 0;
-    return invalid(why, whylen, "actions: a comma-separated string or an array of strings");
+    return why_set(why, whylen, -EINVAL,
+                   "actions: a comma-separated string or an array of strings");
 }
 
-int faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen)
+int sim_faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen)
 {
     if (!cJSON_IsObject(obj))
-        return invalid(why, whylen, "the body must be a JSON object");
+        return why_set(why, whylen, -EINVAL, "the body must be a JSON object");
     pthread_mutex_lock(&f->mu);
     sim_fault_settings s = f->s;
     uint64_t seed = 0;
@@ -115,30 +109,32 @@ int faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen)
                                                    : NULL;
         if (fraction) {
             if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1))
-                rc = invalid(why, whylen, "%s: a number from 0 to 1", k);
+                rc = why_set(why, whylen, -EINVAL, "%s: a number from 0 to 1", k);
             else
                 *fraction = v->valuedouble;
         } else if (ms) {
-            if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= SIM_FAULT_MAX_DELAY_MS))
-                rc = invalid(why, whylen, "%s: a number of milliseconds from 0 to %.0f", k,
+            if (!cJSON_IsNumber(v) ||
+                !(v->valuedouble >= 0 && v->valuedouble <= SIM_FAULT_MAX_DELAY_MS))
+                rc = why_set(why, whylen, -EINVAL, "%s: a number of milliseconds from 0 to %.0f", k,
                              SIM_FAULT_MAX_DELAY_MS);
             else
                 *ms = v->valuedouble;
         } else if (strcmp(k, "string_numbers") == 0) {
             if (!cJSON_IsBool(v))
-                rc = invalid(why, whylen, "string_numbers: true or false");
+                rc = why_set(why, whylen, -EINVAL, "string_numbers: true or false");
             else
                 s.string_numbers = cJSON_IsTrue(v);
         } else if (strcmp(k, "actions") == 0) {
             rc = parse_actions(v, s.actions, sizeof s.actions, why, whylen);
         } else if (strcmp(k, "seed") == 0) {
-            if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble < 9007199254740992.0) ||
+            if (!cJSON_IsNumber(v) ||
+                !(v->valuedouble >= 0 && v->valuedouble < 9007199254740992.0) ||
                 v->valuedouble != floor(v->valuedouble))
-                rc = invalid(why, whylen, "seed: a non-negative integer");
+                rc = why_set(why, whylen, -EINVAL, "seed: a non-negative integer");
             else
                 seed = (uint64_t)v->valuedouble, reseed = true;
         } else {
-            rc = invalid(why, whylen, "unknown field %.64s", k);
+            rc = why_set(why, whylen, -EINVAL, "unknown field %.64s", k);
         }
         if (rc)
             break;
@@ -154,7 +150,7 @@ int faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen)
     return rc;
 }
 
-cJSON *faults_to_json(sim_faults *f)
+cJSON *sim_faults_to_json(sim_faults *f)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -199,9 +195,12 @@ static bool action_listed(const char *list, const char *action)
     return false;
 }
 
-static double unit(uint64_t *rng) { return (double)(sim_rand_next(rng) >> 11) / 9007199254740992.0; }
+static double unit(uint64_t *rng)
+{
+    return (double)(sim_rand_next(rng) >> 11) / 9007199254740992.0;
+}
 
-void faults_plan(sim_faults *f, const char *action, bool rejected, sim_fault_plan *plan)
+void sim_faults_plan(sim_faults *f, const char *action, bool rejected, sim_fault_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
     pthread_mutex_lock(&f->mu);
@@ -224,9 +223,9 @@ void faults_plan(sim_faults *f, const char *action, bool rejected, sim_fault_pla
     double ucut = unit(&f->rng), ujit = unit(&f->rng);
 
     if (u150 < s->retcode_150)
-        plan->before = 150;
+        plan->before = RETCODE_UNAVAILABLE;
     else if (u153 < s->retcode_153)
-        plan->before = 153;
+        plan->before = RETCODE_THROTTLED;
     else if (uhang < s->hang)
         plan->hang = true;
     else if (u5xx < s->http_5xx)
@@ -261,7 +260,7 @@ static void stringify_children(cJSON *parent)
     }
 }
 
-void faults_stringify_numbers(cJSON *node)
+void sim_faults_stringify_numbers(cJSON *node)
 {
     if (node && (cJSON_IsObject(node) || cJSON_IsArray(node)))
         stringify_children(node);

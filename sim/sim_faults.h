@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_faults.h - fault injection for compshare-sim: latency, RetCode 150/153, HTTP
  * 5xx, hangs, malformed JSON and numbers sent as strings. Settable from the command
  * line and at run time (POST /_sim/faults). The dice are a seeded PRNG under a mutex,
@@ -40,23 +41,23 @@ typedef struct sim_fault_plan {
     unsigned delay_ms;
 } sim_fault_plan;
 
-void faults_init(sim_faults *f, uint64_t seed);
-void faults_destroy(sim_faults *f);
+void sim_faults_init(sim_faults *f, uint64_t seed);
+void sim_faults_destroy(sim_faults *f);
 
 /* Set the fields that obj names (see docs/simulator.md), keep the others; all or
  * nothing. Returns 0, or -EINVAL with a reason in why. */
-int faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen);
+int sim_faults_update(sim_faults *f, const cJSON *obj, char *why, size_t whylen);
 /* Every fault off. */
-void faults_clear(sim_faults *f);
-cJSON *faults_to_json(sim_faults *f);
+void sim_faults_clear(sim_faults *f);
+cJSON *sim_faults_to_json(sim_faults *f);
 
 /* Draw the faults for a request of this action (NULL = none given). A request the
  * gateway rejected (rejected = true) is never faulted and draws no fault dice, so it
  * does not shift the faults of valid requests: it gets only the latency (its jitter
  * from a separate stream) and string_numbers. */
-void faults_plan(sim_faults *f, const char *action, bool rejected, sim_fault_plan *plan);
+void sim_faults_plan(sim_faults *f, const char *action, bool rejected, sim_fault_plan *plan);
 
 /* Replace every number under node by a string ("RetCode": "0"). */
-void faults_stringify_numbers(cJSON *node);
+void sim_faults_stringify_numbers(cJSON *node);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_http.c - compshare-sim's HTTP server (libmicrohttpd, internal thread pool):
  * collects each request's body, routes /_sim/ to sim_control.c and everything else to
  * the gateway, and writes or parks the reply. */
@@ -14,8 +15,11 @@
 
 #include <microhttpd.h>
 
+#include "clocks.h"
 #include "log.h"
-#include "sim.h"
+#include "sim_control.h"
+#include "sim_gateway.h"
+#include "sim_http.h"
 #include "sim_park.h"
 #include "sim_request.h"
 #include "strbuf.h"
@@ -44,8 +48,8 @@ static void on_wake(void *arg, bool abort)
 static enum MHD_Result send_reply(struct MHD_Connection *c, conn_ctx *ctx)
 {
     sim_reply *r = &ctx->reply;
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->len, r->body ? r->body : (char *)"", MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        r->len, r->body ? r->body : (char *)"", MHD_RESPMEM_MUST_COPY);
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -70,8 +74,8 @@ static void api_request(sim_server *s, struct MHD_Connection *c, const char *met
     char why[160] = "";
     int rc = 0;
     if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0) {
-        stats_count(&s->stats, NULL); /* still an API request: counted as (missing) */
-        reply_text(&ctx->reply, 405, "text/plain", "compshare-sim: use GET or POST\n");
+        sim_stats_count(&s->stats, NULL); /* still an API request: counted as (missing) */
+        sim_reply_text(&ctx->reply, 405, "text/plain", "compshare-sim: use GET or POST\n");
         return;
     }
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &p);
@@ -81,10 +85,11 @@ static void api_request(sim_server *s, struct MHD_Connection *c, const char *met
     } else if (ctx->body.oom) {
         rc = -ENOMEM;
     } else if (ctx->body.len) {
-        const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-        rc = request_parse_body(&p, type, ctx->body.data, ctx->body.len, why, sizeof why);
+        const char *type =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        rc = sim_request_parse_body(&p, type, ctx->body.data, ctx->body.len, why, sizeof why);
     }
-    gateway_handle(s, &p, rc, why, &ctx->reply);
+    sim_gateway_handle(s, &p, rc, why, &ctx->reply);
     params_free(&p);
 }
 
@@ -119,15 +124,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
 
     if (strcmp(url, "/_sim") == 0 || strncmp(url, "/_sim/", 6) == 0)
-        control_handle(s, method, url, ctx->body.data ? ctx->body.data : "", ctx->body.len, &ctx->reply);
+        sim_control_handle(s, method, url, ctx->body.data ? ctx->body.data : "", ctx->body.len,
+                           &ctx->reply);
     else
         api_request(s, c, method, ctx);
 
     sim_reply *r = &ctx->reply;
     if (r->hang || r->delay_ms) {
-        double due = r->hang ? INFINITY : world_now() + r->delay_ms / 1000.0;
+        double due = r->hang ? INFINITY : clock_mono_s() + r->delay_ms / 1000.0;
         ctx->phase = PARKED;
-        if (park_add(s->http->park, c, ctx, due) == 0)
+        if (sim_park_add(s->http->park, c, ctx, due) == 0)
             return MHD_YES;
         ctx->phase = READING;
         if (r->hang)
@@ -144,7 +150,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!ctx)
         return;
     strbuf_free(&ctx->body);
-    reply_free(&ctx->reply);
+    sim_reply_free(&ctx->reply);
     free(ctx);
     *con_cls = NULL;
 }
@@ -182,7 +188,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
             return -1;
         snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
     }
-    if (!colon[1] || strlen(colon + 1) >= sizeof port || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+    if (!colon[1] || strlen(colon + 1) >= sizeof port ||
+        strspn(colon + 1, "0123456789") != strlen(colon + 1))
         return -1;
     snprintf(port, sizeof port, "%s", colon + 1);
     if (atoi(port) > 65535)
@@ -214,7 +221,7 @@ static unsigned connection_limit(void)
     return rl.rlim_cur > 1064 ? (unsigned)(rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur) - 64 : 1000;
 }
 
-int http_start(sim_server *s, const char *listen, char *url, size_t urllen)
+int sim_http_start(sim_server *s, const char *listen, char *url, size_t urllen)
 {
     struct sockaddr_storage ss;
     socklen_t sslen;
@@ -224,7 +231,7 @@ int http_start(sim_server *s, const char *listen, char *url, size_t urllen)
         return -1;
     }
     s->http = calloc(1, sizeof *s->http);
-    if (!s->http || !(s->http->park = park_create(on_wake))) {
+    if (!s->http || !(s->http->park = sim_park_create(on_wake))) {
         fprintf(stderr, "compshare-sim: out of memory\n");
         free(s->http);
         s->http = NULL;
@@ -238,18 +245,18 @@ int http_start(sim_server *s, const char *listen, char *url, size_t urllen)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, s->threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         /* Idle keep-alive connections are closed after a while; parked ones are exempt. */
-        MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-        MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
-        MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(256 * 1024), MHD_OPTION_CONNECTION_LIMIT, connection_limit(), MHD_OPTION_END);
     if (!s->http->daemon) {
         fprintf(stderr, "compshare-sim: cannot listen on %s: %s\n", listen, strerror(errno));
-        park_shutdown(s->http->park);
-        park_free(s->http->park);
+        sim_park_shutdown(s->http->park);
+        sim_park_free(s->http->park);
         free(s->http);
         s->http = NULL;
         return -1;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->http->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(s->http->daemon, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : 0;
     char addr[INET6_ADDRSTRLEN] = "";
     if (v6)
@@ -260,16 +267,16 @@ int http_start(sim_server *s, const char *listen, char *url, size_t urllen)
     return 0;
 }
 
-void http_stop(sim_server *s)
+void sim_http_stop(sim_server *s)
 {
     if (!s->http)
         return;
     /* Parked connections must be resumed before MHD_stop_daemon, which refuses to
      * stop with suspended connections; hung ones are closed unanswered. */
     s->http->stopping = true;
-    park_shutdown(s->http->park);
+    sim_park_shutdown(s->http->park);
     MHD_stop_daemon(s->http->daemon);
-    park_free(s->http->park);
+    sim_park_free(s->http->park);
     free(s->http);
     s->http = NULL;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_main.c - compshare-sim: command line, start, the endpoint URL on stdout, and a
  * clean stop on SIGTERM/SIGINT. See docs/simulator.md. */
 #include <errno.h>
@@ -11,27 +12,29 @@
 #include <openssl/crypto.h>
 
 #include "log.h"
-#include "sim.h"
+#include "sim_http.h"
+#include "sim_server.h"
 
 static void usage(FILE *to)
 {
-    fprintf(to,
-            "usage: compshare-sim [options]\n"
-            "  --listen ADDR:PORT     address to serve (default 127.0.0.1:0, any free port)\n"
-            "  --public-key K         PublicKey accepted (default " SIM_DEFAULT_PUBLIC_KEY
-            ", env COMPSHARE_SIM_PUBLIC_KEY)\n"
-            "  --private-key K        key requests are signed with (default " SIM_DEFAULT_PRIVATE_KEY
-            ",\n"
-            "                         env COMPSHARE_SIM_PRIVATE_KEY, preferred over argv)\n"
-            "  --instances N          starting fleet size (default 8, at most 10000)\n"
-            "  --seed S               world and fault seed (default 1)\n"
-            "  --time-scale X         divide every duration by X (default 1)\n"
-            "  --threads N            HTTP thread pool size (default 8)\n"
-            "  --verbose              log every request to stderr\n"
-            "faults (also settable at run time: POST /_sim/faults):\n"
-            "  --latency-ms MS  --jitter-ms MS  --http-5xx F  --retcode-150 F  --retcode-153 F\n"
-            "  --hang F  --malformed F  --string-numbers  --fault-actions A,B,...\n"
-            "The first line on stdout is the URL served.\n");
+    fprintf(
+        to,
+        "usage: compshare-sim [options]\n"
+        "  --listen ADDR:PORT     address to serve (default 127.0.0.1:0, any free port)\n"
+        "  --public-key K         PublicKey accepted (default " SIM_DEFAULT_PUBLIC_KEY
+        ", env COMPSHARE_SIM_PUBLIC_KEY)\n"
+        "  --private-key K        key requests are signed with (default " SIM_DEFAULT_PRIVATE_KEY
+        ",\n"
+        "                         env COMPSHARE_SIM_PRIVATE_KEY, preferred over argv)\n"
+        "  --instances N          starting fleet size (default 8, at most 10000)\n"
+        "  --seed S               world and fault seed (default 1)\n"
+        "  --time-scale X         divide every duration by X (default 1)\n"
+        "  --threads N            HTTP thread pool size (default 8)\n"
+        "  --verbose              log every request to stderr\n"
+        "faults (also settable at run time: POST /_sim/faults):\n"
+        "  --latency-ms MS  --jitter-ms MS  --http-5xx F  --retcode-150 F  --retcode-153 F\n"
+        "  --hang F  --malformed F  --string-numbers  --fault-actions A,B,...\n"
+        "The first line on stdout is the URL served.\n");
 }
 
 /* A number from text, all of it, within [lo, hi]; a whole number when integer. */
@@ -102,7 +105,8 @@ static const char *fault_field(int opt)
 static int parse_args(int argc, char **argv, sim_server *s, const char **listen, cJSON *faults,
                       char **priv_arg)
 {
-    const char *pub = getenv("COMPSHARE_SIM_PUBLIC_KEY"), *priv = getenv("COMPSHARE_SIM_PRIVATE_KEY");
+    const char *pub = getenv("COMPSHARE_SIM_PUBLIC_KEY"),
+               *priv = getenv("COMPSHARE_SIM_PRIVATE_KEY");
     double v;
     int opt;
     while ((opt = getopt_long(argc, argv, "", OPTIONS, NULL)) != -1) {
@@ -201,42 +205,42 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    faults_init(&s.faults, s.seed);
+    sim_faults_init(&s.faults, s.seed);
     char why[256] = "";
-    if (faults_update(&s.faults, faults, why, sizeof why) != 0) {
+    if (sim_faults_update(&s.faults, faults, why, sizeof why) != 0) {
         fprintf(stderr, "compshare-sim: %s\n", why);
         cJSON_Delete(faults);
-        faults_destroy(&s.faults);
+        sim_faults_destroy(&s.faults);
         free_keys(&s);
         return 2;
     }
     cJSON_Delete(faults);
-    stats_init(&s.stats);
-    if (world_init(&s.world, s.n_instances, s.seed, s.time_scale) != 0) {
+    sim_stats_init(&s.stats);
+    if (sim_world_init(&s.world, s.n_instances, s.seed, s.time_scale) != 0) {
         fprintf(stderr, "compshare-sim: out of memory building the world\n");
         return 1;
     }
 
     char url[128];
-    if (http_start(&s, listen, url, sizeof url) != 0) {
-        world_free(&s.world);
-        stats_free(&s.stats);
-        faults_destroy(&s.faults);
+    if (sim_http_start(&s, listen, url, sizeof url) != 0) {
+        sim_world_free(&s.world);
+        sim_stats_free(&s.stats);
+        sim_faults_destroy(&s.faults);
         free_keys(&s);
         return 1;
     }
     printf("%s\n", url);
     fflush(stdout);
-    log_info("serving %s: %zu instances, seed %llu, time scale %g, PublicKey %s", url, s.n_instances,
-             (unsigned long long)s.seed, s.time_scale, s.public_key);
+    log_info("serving %s: %zu instances, seed %llu, time scale %g, PublicKey %s", url,
+             s.n_instances, (unsigned long long)s.seed, s.time_scale, s.public_key);
 
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("signal %d: stopping", sig);
-    http_stop(&s);
-    world_free(&s.world);
-    stats_free(&s.stats);
-    faults_destroy(&s.faults);
+    sim_http_stop(&s);
+    sim_world_free(&s.world);
+    sim_stats_free(&s.stats);
+    sim_faults_destroy(&s.faults);
     free_keys(&s);
     return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_park.c - the waker thread that resumes suspended connections when their
  * answer is due (see sim_park.h). */
 #include "sim_park.h"
@@ -7,7 +8,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "sim_world.h"
+#include "clocks.h"
+#include "grow.h"
 
 struct parked {
     struct MHD_Connection *conn;
@@ -20,7 +22,7 @@ struct sim_park {
     pthread_cond_t cond;
     pthread_t thread;
     bool stopping;
-    park_wake_fn wake;
+    sim_park_wake_fn wake;
     struct parked *items;
     size_t n, cap;
 };
@@ -39,7 +41,7 @@ static void *waker(void *arg)
     sim_park *pk = arg;
     pthread_mutex_lock(&pk->mu);
     while (!pk->stopping) {
-        double now = world_now(), next = INFINITY;
+        double now = clock_mono_s(), next = INFINITY;
         for (size_t i = 0; i < pk->n;) {
             if (pk->items[i].due <= now) {
                 wake_one(pk, i, false);
@@ -70,7 +72,7 @@ static void *waker(void *arg)
     return NULL;
 }
 
-sim_park *park_create(park_wake_fn wake)
+sim_park *sim_park_create(sim_park_wake_fn wake)
 {
     sim_park *pk = calloc(1, sizeof *pk);
     if (!pk)
@@ -92,19 +94,16 @@ sim_park *park_create(park_wake_fn wake)
     return pk;
 }
 
-int park_add(sim_park *pk, struct MHD_Connection *c, void *ctx, double due)
+int sim_park_add(sim_park *pk, struct MHD_Connection *c, void *ctx, double due)
 {
     pthread_mutex_lock(&pk->mu);
-    if (pk->stopping || pk->n == pk->cap) {
-        size_t cap = pk->cap ? pk->cap * 2 : 64;
-        struct parked *items = pk->stopping ? NULL : realloc(pk->items, cap * sizeof *items);
-        if (!items) {
-            pthread_mutex_unlock(&pk->mu);
-            return -1;
-        }
-        pk->items = items;
-        pk->cap = cap;
+    struct parked *items =
+        pk->stopping ? NULL : array_grow(pk->items, pk->n, &pk->cap, sizeof *items);
+    if (!items) {
+        pthread_mutex_unlock(&pk->mu);
+        return -1;
     }
+    pk->items = items;
     /* Suspended under the lock, so the waker cannot resume it before it is suspended. */
     MHD_suspend_connection(c);
     pk->items[pk->n++] = (struct parked){c, ctx, due};
@@ -113,7 +112,7 @@ int park_add(sim_park *pk, struct MHD_Connection *c, void *ctx, double due)
     return 0;
 }
 
-void park_shutdown(sim_park *pk)
+void sim_park_shutdown(sim_park *pk)
 {
     pthread_mutex_lock(&pk->mu);
     pk->stopping = true;
@@ -122,7 +121,7 @@ void park_shutdown(sim_park *pk)
     pthread_join(pk->thread, NULL);
 }
 
-void park_free(sim_park *pk)
+void sim_park_free(sim_park *pk)
 {
     if (!pk)
         return;

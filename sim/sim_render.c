@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_render.c - builds the JSON objects of UHostSet and ImageSet entries, with every
  * field of the instance and image tables in compshare-api.md, plus a few extra fields
  * the real API also sends (clients must ignore unknown fields). */
@@ -43,7 +44,7 @@ static cJSON *render_monitor(const sim_world *w, const sim_instance *in, double 
     if (!m)
         return NULL;
     bool on = in->state == SIM_RUNNING;
-    long long minute = world_wall(w, now) / 60;
+    long long minute = sim_world_wall(w, now) / 60;
     add_rate(m, "CpuUsageRate", on ? usage(in->load_seed, minute, 1, 3, 85) : 0);
     add_rate(m, "MemUsageRate", on ? usage(in->load_seed, minute, 2, 10, 90) : 0);
     cJSON *gpus = cJSON_AddArrayToObject(m, "GpuInfo");
@@ -52,8 +53,10 @@ static cJSON *render_monitor(const sim_world *w, const sim_instance *in, double 
         if (!gi)
             break;
         cJSON_AddNumberToObject(gi, "GPU", g);
-        add_rate(gi, "GpuUsageRate", on ? usage(in->load_seed, minute, 10u + (unsigned)g, 0, 100) : 0);
-        add_rate(gi, "MemoryUsageRate", on ? usage(in->load_seed, minute, 100u + (unsigned)g, 0, 95) : 0);
+        add_rate(gi, "GpuUsageRate",
+                 on ? usage(in->load_seed, minute, 10u + (unsigned)g, 0, 100) : 0);
+        add_rate(gi, "MemoryUsageRate",
+                 on ? usage(in->load_seed, minute, 100u + (unsigned)g, 0, 95) : 0);
         cJSON_AddItemToArray(gpus, gi);
     }
     return m;
@@ -73,7 +76,7 @@ static cJSON *render_software(const sim_software *sw)
     return s;
 }
 
-cJSON *render_instance(const sim_world *w, const sim_instance *in, double now)
+cJSON *sim_render_instance(const sim_world *w, const sim_instance *in, double now)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -129,7 +132,7 @@ cJSON *render_instance(const sim_world *w, const sim_instance *in, double now)
     add_str(o, "Password", in->password);
     add_str(o, "ChargeType", in->charge_type);
     add_str(o, "AutoRenew", in->auto_renew);
-    add_str(o, "IsExpire", world_wall(w, now) >= in->expire_time ? "Yes" : "No");
+    add_str(o, "IsExpire", sim_world_wall(w, now) >= in->expire_time ? "Yes" : "No");
     cJSON_AddNumberToObject(o, "CreateTime", (double)in->create_time);
     cJSON_AddNumberToObject(o, "ExpireTime", (double)in->expire_time);
     cJSON_AddNumberToObject(o, "StartTime", (double)in->start_time);
@@ -144,7 +147,7 @@ cJSON *render_instance(const sim_world *w, const sim_instance *in, double now)
     return o;
 }
 
-cJSON *render_image(const sim_world *w, const sim_image *img)
+cJSON *sim_render_image(const sim_world *w, const sim_image *img)
 {
     (void)w;
     cJSON *o = cJSON_CreateObject();
@@ -165,8 +168,8 @@ cJSON *render_image(const sim_world *w, const sim_image *img)
     return o;
 }
 
-void image_progress(const sim_image *img, double now, double *process, long long *total,
-                    long long *remaining)
+void sim_image_progress(const sim_image *img, double now, double *process, long long *total,
+                        long long *remaining)
 {
     double span = img->make_end - img->make_start;
     *total = span > 0 ? (long long)ceil(span - 1e-9) : 0;

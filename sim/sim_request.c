@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_request.c - reading an API request body into parameters: form bodies through
  * params_form_decode (the client's own decoder), JSON bodies through cJSON and a
  * flattening that matches the SDKs' request encoding. */
@@ -34,7 +35,7 @@ static int flatten_value(params *p, const cJSON *v, const char *name)
     if (cJSON_IsNull(v))
         return 0; /* an SDK leaves a nil field out */
     if (cJSON_IsObject(v))
-        return request_flatten_json(p, v, name);
+        return sim_request_flatten_json(p, v, name);
     if (cJSON_IsArray(v)) {
         size_t i = 0;
         const cJSON *item;
@@ -58,7 +59,7 @@ static int flatten_value(params *p, const cJSON *v, const char *name)
     return -EINVAL;
 }
 
-int request_flatten_json(params *p, const cJSON *obj, const char *prefix)
+int sim_request_flatten_json(params *p, const cJSON *obj, const char *prefix)
 {
     const cJSON *v;
     cJSON_ArrayForEach(v, obj) {
@@ -92,15 +93,15 @@ static int parse_json(params *p, const char *body, size_t len, char *why, size_t
         snprintf(why, whylen, "a JSON body must be an object");
         return -EINVAL;
     }
-    int rc = request_flatten_json(p, root, NULL);
+    int rc = sim_request_flatten_json(p, root, NULL);
     cJSON_Delete(root);
     if (rc == -EINVAL)
         snprintf(why, whylen, "the JSON body cannot be flattened into parameters");
     return rc;
 }
 
-int request_parse_body(params *p, const char *content_type, const char *body, size_t len, char *why,
-                       size_t whylen)
+int sim_request_parse_body(params *p, const char *content_type, const char *body, size_t len,
+                           char *why, size_t whylen)
 {
     if (len == 0)
         return 0;
@@ -120,8 +121,9 @@ int request_parse_body(params *p, const char *content_type, const char *body, si
     } else if (media_type_is(content_type, "application/x-www-form-urlencoded")) {
         json = false;
     } else {
-        snprintf(why, whylen,
-                 "unsupported Content-Type (use application/x-www-form-urlencoded or application/json)");
+        snprintf(
+            why, whylen,
+            "unsupported Content-Type (use application/x-www-form-urlencoded or application/json)");
         return -ENOTSUP;
     }
     if (json)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_seed.c - the starting world of compshare-sim: platform images, a fleet of N
  * instances and the account's custom images, deterministic for a given seed.
  * The layout rules (zones, states, shared names, the Making image) are documented
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "clocks.h"
 
 static const char HEX[] = "0123456789abcdef";
 static const char BASE36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -25,26 +28,75 @@ static const struct platform_image {
     int size_mb;
     sim_software sw;
 } PLATFORM[] = {
-    {"Ubuntu 22.04 CUDA 12.4", "System", "Ubuntu 22.04", "Ubuntu 22.04 LTS, NVIDIA 550 驱动, CUDA 12.4",
-     false, 40960, {"", "", "12.4", {"Python 3.10", NULL}}},
-    {"Ubuntu 20.04 CUDA 11.8", "System", "Ubuntu 20.04", "Ubuntu 20.04 LTS, NVIDIA 535 驱动, CUDA 11.8",
-     false, 40960, {"", "", "11.8", {"Python 3.8", NULL}}},
-    {"CentOS 7.9 CUDA 11.4", "System", "CentOS 7.9", "CentOS 7.9, NVIDIA 470 驱动, CUDA 11.4", false,
-     30720, {"", "", "11.4", {NULL}}},
-    {"Debian 12 CUDA 12.2", "System", "Debian 12", "Debian 12 bookworm, NVIDIA 535 驱动, CUDA 12.2",
-     false, 30720, {"", "", "12.2", {NULL}}},
-    {"Ubuntu 22.04 PyTorch 容器版", "System", "Ubuntu 22.04",
+    {"Ubuntu 22.04 CUDA 12.4",
+     "System",
+     "Ubuntu 22.04",
+     "Ubuntu 22.04 LTS, NVIDIA 550 驱动, CUDA 12.4",
+     false,
+     40960,
+     {"", "", "12.4", {"Python 3.10", NULL}}},
+    {"Ubuntu 20.04 CUDA 11.8",
+     "System",
+     "Ubuntu 20.04",
+     "Ubuntu 20.04 LTS, NVIDIA 535 驱动, CUDA 11.8",
+     false,
+     40960,
+     {"", "", "11.8", {"Python 3.8", NULL}}},
+    {"CentOS 7.9 CUDA 11.4",
+     "System",
+     "CentOS 7.9",
+     "CentOS 7.9, NVIDIA 470 驱动, CUDA 11.4",
+     false,
+     30720,
+     {"", "", "11.4", {NULL}}},
+    {"Debian 12 CUDA 12.2",
+     "System",
+     "Debian 12",
+     "Debian 12 bookworm, NVIDIA 535 驱动, CUDA 12.2",
+     false,
+     30720,
+     {"", "", "12.2", {NULL}}},
+    {"Ubuntu 22.04 PyTorch 容器版",
+     "System",
+     "Ubuntu 22.04",
      "容器实例镜像: PyTorch 2.3.1, CUDA 12.1",
-     true, 20480, {"PyTorch", "2.3.1", "12.1", {"Python 3.10", "JupyterLab", NULL}}},
-    {"PyTorch 2.3.1", "App", "Ubuntu 22.04", "PyTorch 2.3.1 + CUDA 12.1, Miniconda, JupyterLab", false,
-     51200, {"PyTorch", "2.3.1", "12.1", {"Python 3.10", "JupyterLab", "Miniconda", NULL}}},
-    {"Stable Diffusion WebUI 1.9", "App", "Ubuntu 22.04", "AUTOMATIC1111 stable-diffusion-webui 1.9",
-     false, 81920, {"PyTorch", "2.1.2", "12.1", {"stable-diffusion-webui", "Python 3.10", NULL}}},
-    {"ComfyUI", "App", "Ubuntu 22.04", "ComfyUI 与常用节点", false, 71680,
+     true,
+     20480,
+     {"PyTorch", "2.3.1", "12.1", {"Python 3.10", "JupyterLab", NULL}}},
+    {"PyTorch 2.3.1",
+     "App",
+     "Ubuntu 22.04",
+     "PyTorch 2.3.1 + CUDA 12.1, Miniconda, JupyterLab",
+     false,
+     51200,
+     {"PyTorch", "2.3.1", "12.1", {"Python 3.10", "JupyterLab", "Miniconda", NULL}}},
+    {"Stable Diffusion WebUI 1.9",
+     "App",
+     "Ubuntu 22.04",
+     "AUTOMATIC1111 stable-diffusion-webui 1.9",
+     false,
+     81920,
+     {"PyTorch", "2.1.2", "12.1", {"stable-diffusion-webui", "Python 3.10", NULL}}},
+    {"ComfyUI",
+     "App",
+     "Ubuntu 22.04",
+     "ComfyUI 与常用节点",
+     false,
+     71680,
      {"PyTorch", "2.3.1", "12.1", {"ComfyUI", "Python 3.11", NULL}}},
-    {"LLaMA-Factory 0.8", "App", "Ubuntu 22.04", "大模型微调: LLaMA-Factory 0.8, vLLM", false, 92160,
+    {"LLaMA-Factory 0.8",
+     "App",
+     "Ubuntu 22.04",
+     "大模型微调: LLaMA-Factory 0.8, vLLM",
+     false,
+     92160,
      {"PyTorch", "2.3.0", "12.1", {"LLaMA-Factory", "vLLM", "Python 3.10", NULL}}},
-    {"Ollama + Open WebUI", "App", "Ubuntu 22.04", "Ollama 0.3 与 Open WebUI", false, 40960,
+    {"Ollama + Open WebUI",
+     "App",
+     "Ubuntu 22.04",
+     "Ollama 0.3 与 Open WebUI",
+     false,
+     40960,
      {"", "", "12.2", {"Ollama", "Open WebUI", NULL}}},
 };
 #define N_PLATFORM (sizeof PLATFORM / sizeof PLATFORM[0])
@@ -54,9 +106,12 @@ static const struct gpu_model {
     int memory_gb, cpu_per_gpu, ram_gb_per_gpu;
     double price_per_gpu_hour;
 } GPUS[] = {
-    {"4090", "Amd/Epyc3", 24, 16, 64, 2.08},   {"3090", "Intel/CascadelakeR", 24, 12, 48, 1.48},
-    {"A100", "Intel/IceLake", 80, 16, 128, 7.86}, {"H20", "Intel/SapphireRapids", 96, 20, 192, 6.50},
-    {"L40S", "Amd/Epyc4", 48, 16, 96, 4.20},   {"4090D", "Amd/Epyc3", 24, 16, 64, 1.88},
+    {"4090", "Amd/Epyc3", 24, 16, 64, 2.08},
+    {"3090", "Intel/CascadelakeR", 24, 12, 48, 1.48},
+    {"A100", "Intel/IceLake", 80, 16, 128, 7.86},
+    {"H20", "Intel/SapphireRapids", 96, 20, 192, 6.50},
+    {"L40S", "Amd/Epyc4", 48, 16, 96, 4.20},
+    {"4090D", "Amd/Epyc3", 24, 16, 64, 1.88},
 };
 static const int GPU_COUNTS[] = {1, 1, 2, 1, 4, 2, 8, 1};
 static const char *const NAMES[] = {"训练机", "推理服务", "llm-finetune", "sd-webui",
@@ -69,10 +124,10 @@ static int add_platform_images(sim_world *w)
     uint64_t rng = PLATFORM_SEED;
     for (size_t i = 0; i < N_PLATFORM; i++) {
         const struct platform_image *p = &PLATFORM[i];
-        sim_image *img = world_add_image(w);
+        sim_image *img = sim_world_add_image(w);
         if (!img)
             return -ENOMEM;
-        world_random_id(&rng, "compshareImage-", BASE36, 10, img->id, sizeof img->id);
+        sim_world_random_id(&rng, "compshareImage-", BASE36, 10, img->id, sizeof img->id);
         img->name = strdup(p->name);
         img->description = strdup(p->description);
         if (!img->name || !img->description)
@@ -93,7 +148,7 @@ static int seed_instance(sim_world *w, size_t i, sim_instance *in)
     const struct gpu_model *g = &GPUS[sim_rand_next(&w->rng) % (sizeof GPUS / sizeof GPUS[0])];
     int count = GPU_COUNTS[sim_rand_next(&w->rng) % (sizeof GPU_COUNTS / sizeof GPU_COUNTS[0])];
 
-    world_random_id(&w->rng, "uhost-", HEX, 8, in->id, sizeof in->id);
+    sim_world_random_id(&w->rng, "uhost-", HEX, 8, in->id, sizeof in->id);
     char name[96];
     snprintf(name, sizeof name, "%s-%02zu", NAMES[i % 7], i / 7 + 1);
     in->name = strdup(name);
@@ -111,7 +166,7 @@ static int seed_instance(sim_world *w, size_t i, sim_instance *in)
     size_t img = i % 5 == 4 ? CONTAINER_IMAGE : (i * 3) % N_PLATFORM;
     if (img == CONTAINER_IMAGE && i % 5 != 4)
         img = 0;
-    world_set_image(in, &w->images[img]);
+    sim_world_set_image(in, &w->images[img]);
 
     in->gpu_type = g->type;
     in->gpu = count;
@@ -125,7 +180,8 @@ static int seed_instance(sim_world *w, size_t i, sim_instance *in)
     bool sh2 = strncmp(in->zone, "cn-sh2", 6) == 0;
     uint64_t r = sim_rand_next(&w->rng);
     in->n_ips = 2;
-    in->ips[0] = (sim_ip){.mode = "IPv4", .type = "Bgp", .bandwidth = 100 * (1 + (int)(r >> 16) % 2)};
+    in->ips[0] =
+        (sim_ip){.mode = "IPv4", .type = "Bgp", .bandwidth = 100 * (1 + (int)(r >> 16) % 2)};
     snprintf(in->ips[0].ip, sizeof in->ips[0].ip, "%s.%u.%u", sh2 ? "106.75" : "117.50",
              (unsigned)(r & 0xff), (unsigned)((r >> 8) % 254 + 1));
     in->ips[1] = (sim_ip){.mode = "IPv4", .type = "Private", .bandwidth = 0};
@@ -134,13 +190,14 @@ static int seed_instance(sim_world *w, size_t i, sim_instance *in)
     in->ssh_port = in->container ? 23000 + (int)((r >> 40) % 1000) : 22;
 
     in->n_disks = count == 8 ? 3 : 2;
-    in->disks[0] = (sim_disk){.boot = true, .size_gb = in->container ? 50 : 100, .type = "CLOUD_SSD"};
+    in->disks[0] =
+        (sim_disk){.boot = true, .size_gb = in->container ? 50 : 100, .type = "CLOUD_SSD"};
     in->disks[1] = (sim_disk){.boot = false, .size_gb = 200 * count, .type = "CLOUD_RSSD"};
     in->disks[2] = (sim_disk){.boot = false, .size_gb = 3840, .type = "LOCAL_NVME"};
     for (int d = 0; d < in->n_disks; d++)
-        world_random_id(&w->rng, d == 0 ? "bsi-" : "bsd-", HEX, 8, in->disks[d].id,
-                        sizeof in->disks[d].id);
-    world_new_password(&w->rng, in->password, sizeof in->password);
+        sim_world_random_id(&w->rng, d == 0 ? "bsi-" : "bsd-", HEX, 8, in->disks[d].id,
+                            sizeof in->disks[d].id);
+    sim_world_new_password(&w->rng, in->password, sizeof in->password);
 
     bool monthly = i % 6 == 5;
     in->charge_type = monthly ? "Month" : "Dynamic";
@@ -154,8 +211,8 @@ static int seed_instance(sim_world *w, size_t i, sim_instance *in)
  * creation order is the index order and the listing order is stable. */
 static void seed_times(sim_world *w, size_t n, size_t i, sim_instance *in)
 {
-    long long created = w->wall0 - (long long)(n - i) * 7 * 3600 -
-                        (long long)(sim_rand_next(&w->rng) % 3600);
+    long long created =
+        w->wall0 - (long long)(n - i) * 7 * 3600 - (long long)(sim_rand_next(&w->rng) % 3600);
     in->create_time = created;
     in->start_time = created + 90;
     in->stop_time = 0;
@@ -191,10 +248,10 @@ static bool id_taken(const sim_world *w, size_t upto, const char *id)
 static sim_image *add_custom_image(sim_world *w, const sim_instance *src, const char *name,
                                    const char *description, long long created)
 {
-    sim_image *img = world_add_image(w);
+    sim_image *img = sim_world_add_image(w);
     if (!img)
         return NULL;
-    world_random_id(&w->rng, "compshareImage-", BASE36, 10, img->id, sizeof img->id);
+    sim_world_random_id(&w->rng, "compshareImage-", BASE36, 10, img->id, sizeof img->id);
     img->name = strdup(name);
     img->description = strdup(description);
     if (!img->name || !img->description)
@@ -226,7 +283,8 @@ static int seed_custom_images(sim_world *w, size_t n)
         sim_image *img = add_custom_image(w, src, name, "自制镜像 (compshare-sim)", created);
         if (!img)
             return -ENOMEM;
-        double total = world_scaled(w, SIM_IMAGE_MIN_SECONDS + (double)(sim_rand_next(&w->rng) % 121));
+        double total =
+            sim_world_scaled(w, SIM_IMAGE_MIN_SECONDS + (double)(sim_rand_next(&w->rng) % 121));
         img->make_end = w->mono0 - (double)(w->wall0 - created);
         img->make_start = img->make_end - total;
     }
@@ -236,7 +294,7 @@ static int seed_custom_images(sim_world *w, size_t n)
         sim_image *img = add_custom_image(w, src, "finetune-snapshot", "制作中的镜像", w->wall0 - 60);
         if (!img)
             return -ENOMEM;
-        double total = world_scaled(w, SIM_IMAGE_MAX_SECONDS);
+        double total = sim_world_scaled(w, SIM_IMAGE_MAX_SECONDS);
         img->status = SIM_IMG_MAKING;
         img->make_start = w->mono0 - 0.2 * total;
         img->make_end = img->make_start + total;
@@ -246,7 +304,7 @@ static int seed_custom_images(sim_world *w, size_t n)
         sim_image *img = add_custom_image(w, src, "broken-snapshot", "失败的镜像", w->wall0 - 2 * DAY);
         if (!img)
             return -ENOMEM;
-        double total = world_scaled(w, 240);
+        double total = sim_world_scaled(w, 240);
         img->status = SIM_IMG_UNAVAILABLE;
         img->failed_reason = "系统盘快照失败: snapshot of the system disk failed";
         img->fail_process = 37.5;
@@ -256,13 +314,13 @@ static int seed_custom_images(sim_world *w, size_t n)
     return 0;
 }
 
-int world_init(sim_world *w, size_t n, uint64_t seed, double time_scale)
+int sim_world_init(sim_world *w, size_t n, uint64_t seed, double time_scale)
 {
     memset(w, 0, sizeof *w);
     pthread_mutex_init(&w->mu, NULL);
     w->time_scale = time_scale;
     w->rng = seed;
-    w->mono0 = world_now();
+    w->mono0 = clock_mono_s();
     w->wall0 = (long long)time(NULL);
 
     int rc = add_platform_images(w);
@@ -298,6 +356,6 @@ int world_init(sim_world *w, size_t n, uint64_t seed, double time_scale)
 nomem:
     rc = -ENOMEM;
 fail:
-    world_free(w);
+    sim_world_free(w);
     return rc;
 }

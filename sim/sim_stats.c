@@ -1,14 +1,17 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_stats.c - per-action request counters behind GET /_sim/stats. */
 #include "sim_stats.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* Distinct names kept; more (a client inventing actions) are pooled so that a
  * misbehaving client cannot grow the table without bound. */
 #define STATS_MAX_ACTIONS 256
 
-void stats_init(sim_stats *s)
+void sim_stats_init(sim_stats *s)
 {
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->mu, NULL);
@@ -24,13 +27,13 @@ static void drop_items(sim_stats *s)
     s->total = 0;
 }
 
-void stats_free(sim_stats *s)
+void sim_stats_free(sim_stats *s)
 {
     drop_items(s);
     pthread_mutex_destroy(&s->mu);
 }
 
-void stats_count(sim_stats *s, const char *action)
+void sim_stats_count(sim_stats *s, const char *action)
 {
     const char *key = action && *action ? action : "(missing)";
     pthread_mutex_lock(&s->mu);
@@ -46,14 +49,10 @@ void stats_count(sim_stats *s, const char *action)
                 break;
     }
     if (i == s->n) {
-        if (s->n == s->cap) {
-            size_t cap = s->cap ? s->cap * 2 : 16;
-            struct sim_stat *items = realloc(s->items, cap * sizeof *items);
-            if (!items)
-                goto out;
-            s->items = items;
-            s->cap = cap;
-        }
+        struct sim_stat *items = array_grow(s->items, s->n, &s->cap, sizeof *items);
+        if (!items)
+            goto out;
+        s->items = items;
         char *copy = strdup(key);
         if (!copy)
             goto out;
@@ -64,7 +63,7 @@ out:
     pthread_mutex_unlock(&s->mu);
 }
 
-void stats_reset(sim_stats *s)
+void sim_stats_reset(sim_stats *s)
 {
     pthread_mutex_lock(&s->mu);
     drop_items(s);
@@ -76,7 +75,7 @@ static int by_action(const void *a, const void *b)
     return strcmp(((const struct sim_stat *)a)->action, ((const struct sim_stat *)b)->action);
 }
 
-cJSON *stats_to_json(sim_stats *s)
+cJSON *sim_stats_to_json(sim_stats *s)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *req = root ? cJSON_AddObjectToObject(root, "requests") : NULL;

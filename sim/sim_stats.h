@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_stats.h - counts of the API requests compshare-sim received, by action, for
  * GET /_sim/stats (tests and benchmarks count API calls with it). */
 #ifndef SIM_STATS_H
@@ -17,12 +18,12 @@ typedef struct sim_stats {
     unsigned long long total;
 } sim_stats;
 
-void stats_init(sim_stats *s);
-void stats_free(sim_stats *s);
+void sim_stats_init(sim_stats *s);
+void sim_stats_free(sim_stats *s);
 /* Count one request; action NULL or empty counts as "(missing)". */
-void stats_count(sim_stats *s, const char *action);
-void stats_reset(sim_stats *s);
+void sim_stats_count(sim_stats *s, const char *action);
+void sim_stats_reset(sim_stats *s);
 /* {"requests": {"<Action>": n, ...}, "total": N}, actions sorted by name. */
-cJSON *stats_to_json(sim_stats *s);
+cJSON *sim_stats_to_json(sim_stats *s);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_world.c - the clock, the state machine, the operation lock and lookups of
  * compshare-sim's world. The starting fleet is built in sim_seed.c. */
 #include "sim_world.h"
@@ -12,30 +13,28 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-void world_lock(sim_world *w) { pthread_mutex_lock(&w->mu); }
-void world_unlock(sim_world *w) { pthread_mutex_unlock(&w->mu); }
+#include "grow.h"
 
-double world_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+void sim_world_lock(sim_world *w) { pthread_mutex_lock(&w->mu); }
+void sim_world_unlock(sim_world *w) { pthread_mutex_unlock(&w->mu); }
 
-long long world_wall(const sim_world *w, double mono)
+long long sim_world_wall(const sim_world *w, double mono)
 {
     /* Derived from the monotonic clock so that displayed times never run backwards
      * when the system clock is adjusted. */
     return w->wall0 + (long long)floor(mono - w->mono0);
 }
 
-double world_scaled(const sim_world *w, double base_seconds) { return base_seconds / w->time_scale; }
+double sim_world_scaled(const sim_world *w, double base_seconds)
+{
+    return base_seconds / w->time_scale;
+}
 
 static void settle_instance(sim_world *w, sim_instance *in, double now)
 {
     if (in->op == SIM_OP_NONE || now < in->op_end)
         return;
-    long long done = world_wall(w, in->op_end);
+    long long done = sim_world_wall(w, in->op_end);
     switch (in->op) {
     case SIM_OP_STOP:
         in->state = SIM_STOPPED;
@@ -54,7 +53,7 @@ static void settle_instance(sim_world *w, sim_instance *in, double now)
     in->op = SIM_OP_NONE;
 }
 
-void world_settle(sim_world *w, double now)
+void sim_world_settle(sim_world *w, double now)
 {
     for (size_t i = 0; i < w->n_instances; i++)
         settle_instance(w, &w->instances[i], now);
@@ -74,12 +73,15 @@ uint64_t sim_rand_next(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-uint64_t world_rand(sim_world *w) { return sim_rand_next(&w->rng); }
+uint64_t sim_world_rand(sim_world *w) { return sim_rand_next(&w->rng); }
 
-double world_rand_unit(sim_world *w) { return (double)(world_rand(w) >> 11) / 9007199254740992.0; }
+double sim_world_rand_unit(sim_world *w)
+{
+    return (double)(sim_world_rand(w) >> 11) / 9007199254740992.0;
+}
 
-void world_random_id(uint64_t *rng, const char *prefix, const char *alphabet, size_t n, char *out,
-                     size_t outlen)
+void sim_world_random_id(uint64_t *rng, const char *prefix, const char *alphabet, size_t n,
+                         char *out, size_t outlen)
 {
     size_t plen = strlen(prefix), alen = strlen(alphabet);
     if (plen + 1 > outlen) {
@@ -95,11 +97,11 @@ void world_random_id(uint64_t *rng, const char *prefix, const char *alphabet, si
     out[plen + n] = '\0';
 }
 
-void world_new_password(uint64_t *rng, char *out, size_t outlen)
+void sim_world_new_password(uint64_t *rng, char *out, size_t outlen)
 {
     static const char chars[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
     char plain[17];
-    world_random_id(rng, "", chars, 14, plain, sizeof plain);
+    sim_world_random_id(rng, "", chars, 14, plain, sizeof plain);
     plain[14] = '#'; /* the console insists on a symbol */
     plain[15] = '\0';
     unsigned char b64[32];
@@ -109,7 +111,7 @@ void world_new_password(uint64_t *rng, char *out, size_t outlen)
     out[outlen - 1] = '\0';
 }
 
-sim_instance *world_instance(sim_world *w, const char *id)
+sim_instance *sim_world_instance(sim_world *w, const char *id)
 {
     for (size_t i = 0; i < w->n_instances; i++)
         if (strcmp(w->instances[i].id, id) == 0)
@@ -117,7 +119,7 @@ sim_instance *world_instance(sim_world *w, const char *id)
     return NULL;
 }
 
-sim_image *world_image(sim_world *w, const char *id)
+sim_image *sim_world_image(sim_world *w, const char *id)
 {
     for (size_t i = 0; i < w->n_images; i++)
         if (strcmp(w->images[i].id, id) == 0)
@@ -125,23 +127,19 @@ sim_image *world_image(sim_world *w, const char *id)
     return NULL;
 }
 
-sim_image *world_add_image(sim_world *w)
+sim_image *sim_world_add_image(sim_world *w)
 {
-    if (w->n_images == w->cap_images) {
-        size_t cap = w->cap_images ? w->cap_images * 2 : 32;
-        sim_image *images = realloc(w->images, cap * sizeof *images);
-        if (!images)
-            return NULL;
-        w->images = images;
-        w->cap_images = cap;
-    }
+    sim_image *images = array_grow(w->images, w->n_images, &w->cap_images, sizeof *images);
+    if (!images)
+        return NULL;
+    w->images = images;
     sim_image *img = &w->images[w->n_images++];
     memset(img, 0, sizeof *img);
     img->failed_reason = "";
     return img;
 }
 
-void world_set_image(sim_instance *in, const sim_image *img)
+void sim_world_set_image(sim_instance *in, const sim_image *img)
 {
     snprintf(in->image_id, sizeof in->image_id, "%s", img->id);
     snprintf(in->image_name, sizeof in->image_name, "%s", img->name);
@@ -151,7 +149,7 @@ void world_set_image(sim_instance *in, const sim_image *img)
     in->software = img->software;
 }
 
-const sim_image *world_making_image_of(const sim_world *w, const sim_instance *in)
+const sim_image *sim_world_making_image_of(const sim_world *w, const sim_instance *in)
 {
     for (size_t i = 0; i < w->n_images; i++)
         if (w->images[i].status == SIM_IMG_MAKING && strcmp(w->images[i].source_uhost, in->id) == 0)
@@ -159,7 +157,7 @@ const sim_image *world_making_image_of(const sim_world *w, const sim_instance *i
     return NULL;
 }
 
-void world_start_op(sim_world *w, sim_instance *in, sim_op op, double now)
+void sim_world_start_op(sim_world *w, sim_instance *in, sim_op op, double now)
 {
     double base = 0;
     switch (op) {
@@ -170,10 +168,10 @@ void world_start_op(sim_world *w, sim_instance *in, sim_op op, double now)
     case SIM_OP_NONE: return;
     }
     in->op = op;
-    in->op_end = now + world_scaled(w, base);
+    in->op_end = now + sim_world_scaled(w, base);
     /* The lock lives as long as the operation, but never beyond its TTL. */
-    in->lock_until = now + world_scaled(w, fmin(base, SIM_LOCK_TTL_SECONDS));
-    in->update_time = world_wall(w, now);
+    in->lock_until = now + sim_world_scaled(w, fmin(base, SIM_LOCK_TTL_SECONDS));
+    in->update_time = sim_world_wall(w, now);
 }
 
 const char *sim_state_name(sim_state s)
@@ -211,27 +209,7 @@ const char *sim_image_status_name(sim_image_status s)
     return "";
 }
 
-void zone_region(const char *zone, char *out, size_t outlen)
-{
-    if (!outlen)
-        return;
-    size_t len = strlen(zone);
-    const char *dash = strrchr(zone, '-');
-    /* Only a trailing "-<digits>" is a zone suffix; anything else is its own region. */
-    if (dash && dash[1]) {
-        const char *c = dash + 1;
-        while (*c >= '0' && *c <= '9')
-            c++;
-        if (*c == '\0')
-            len = (size_t)(dash - zone);
-    }
-    if (len >= outlen)
-        len = outlen - 1;
-    memcpy(out, zone, len);
-    out[len] = '\0';
-}
-
-void world_free(sim_world *w)
+void sim_world_free(sim_world *w)
 {
     for (size_t i = 0; i < w->n_instances; i++)
         free(w->instances[i].name);

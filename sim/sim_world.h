@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_world.h - compshare-sim's world: instances, images, their state machine, the
  * per-instance operation lock and the clock.
  *
- * Everything here is guarded by one mutex (world_lock): actions are short, and one
+ * Everything here is guarded by one mutex (sim_world_lock): actions are short, and one
  * lock makes every answer a consistent snapshot. Nothing runs in the background:
  * transitions are settled from the monotonic clock whenever a request looks. */
 #ifndef SIM_WORLD_H
@@ -11,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "zone.h"
 
 /* Base durations in seconds, divided by --time-scale. */
 #define SIM_REBOOT_SECONDS 30.0
@@ -33,9 +36,19 @@ typedef enum sim_state {
 } sim_state;
 
 /* An operation in flight on an instance; it holds the instance's lock. */
-typedef enum sim_op { SIM_OP_NONE, SIM_OP_REBOOT, SIM_OP_STOP, SIM_OP_START, SIM_OP_REINSTALL } sim_op;
+typedef enum sim_op {
+    SIM_OP_NONE,
+    SIM_OP_REBOOT,
+    SIM_OP_STOP,
+    SIM_OP_START,
+    SIM_OP_REINSTALL
+} sim_op;
 
-typedef enum sim_image_status { SIM_IMG_MAKING, SIM_IMG_AVAILABLE, SIM_IMG_UNAVAILABLE } sim_image_status;
+typedef enum sim_image_status {
+    SIM_IMG_MAKING,
+    SIM_IMG_AVAILABLE,
+    SIM_IMG_UNAVAILABLE
+} sim_image_status;
 
 typedef struct sim_ip {
     char ip[40];
@@ -79,7 +92,7 @@ typedef struct sim_instance {
     sim_disk disks[3];
     int n_disks;
     int ssh_port;
-    char password[92]; /* base64, as the API sends it: up to 88 characters (arg_check_base64) */
+    char password[92]; /* base64, as the API sends it: up to 88 characters (sim_arg_check_base64) */
     const char *charge_type, *auto_renew;
     long long create_time, expire_time, start_time, update_time, stop_time;
     double price;
@@ -117,49 +130,44 @@ typedef struct sim_world {
 } sim_world;
 
 /* Build the starting world (sim_seed.c). Returns 0 or -ENOMEM. */
-int world_init(sim_world *w, size_t n_instances, uint64_t seed, double time_scale);
-void world_free(sim_world *w);
+int sim_world_init(sim_world *w, size_t n_instances, uint64_t seed, double time_scale);
+void sim_world_free(sim_world *w);
 
-void world_lock(sim_world *w);
-void world_unlock(sim_world *w);
+void sim_world_lock(sim_world *w);
+void sim_world_unlock(sim_world *w);
 
-/* Monotonic seconds. */
-double world_now(void);
 /* Unix seconds of the wall clock at monotonic time mono. */
-long long world_wall(const sim_world *w, double mono);
+long long sim_world_wall(const sim_world *w, double mono);
 /* A base duration divided by the time scale. */
-double world_scaled(const sim_world *w, double base_seconds);
+double sim_world_scaled(const sim_world *w, double base_seconds);
 
 /* Finish every operation and image whose time has come (call with the lock held). */
-void world_settle(sim_world *w, double now);
+void sim_world_settle(sim_world *w, double now);
 
-uint64_t world_rand(sim_world *w);
+uint64_t sim_world_rand(sim_world *w);
 /* Uniform in [0, 1). */
-double world_rand_unit(sim_world *w);
+double sim_world_rand_unit(sim_world *w);
 /* prefix + n random characters of alphabet, into out (NUL-terminated). */
-void world_random_id(uint64_t *rng, const char *prefix, const char *alphabet, size_t n, char *out,
-                     size_t outlen);
+void sim_world_random_id(uint64_t *rng, const char *prefix, const char *alphabet, size_t n,
+                         char *out, size_t outlen);
 /* A fresh random password, base64-encoded, into out (>= 32 bytes). */
-void world_new_password(uint64_t *rng, char *out, size_t outlen);
+void sim_world_new_password(uint64_t *rng, char *out, size_t outlen);
 uint64_t sim_rand_next(uint64_t *state);
 
-sim_instance *world_instance(sim_world *w, const char *id);
-sim_image *world_image(sim_world *w, const char *id);
+sim_instance *sim_world_instance(sim_world *w, const char *id);
+sim_image *sim_world_image(sim_world *w, const char *id);
 /* A new zeroed image slot at the end (may move the array). NULL on ENOMEM. */
-sim_image *world_add_image(sim_world *w);
+sim_image *sim_world_add_image(sim_world *w);
 /* Switch in to img: ID, name, type, InstanceType, OS and software. */
-void world_set_image(sim_instance *in, const sim_image *img);
+void sim_world_set_image(sim_instance *in, const sim_image *img);
 /* The custom image being made from in, or NULL. */
-const sim_image *world_making_image_of(const sim_world *w, const sim_instance *in);
+const sim_image *sim_world_making_image_of(const sim_world *w, const sim_instance *in);
 
 /* Start op on in: transitional state now, lock for min(duration, TTL). */
-void world_start_op(sim_world *w, sim_instance *in, sim_op op, double now);
+void sim_world_start_op(sim_world *w, sim_instance *in, sim_op op, double now);
 
 const char *sim_state_name(sim_state s);
 const char *sim_op_name(sim_op op);
 const char *sim_image_status_name(sim_image_status s);
-
-/* The region of a zone: the zone without its last "-NN" ("cn-wlcb-01" -> "cn-wlcb"). */
-void zone_region(const char *zone, char *out, size_t outlen);
 
 #endif

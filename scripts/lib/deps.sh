@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # scripts/lib/deps.sh - install the Debian packages the build, tests and demo need,
 # only those missing. Sourced by demo.sh, test.sh and bench.sh.
 

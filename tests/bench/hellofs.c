@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hellofs.c - the smallest useful FUSE filesystem: one file, /status, with a
  * fixed line. scripts/bench.sh reads it in the same loop as compsharefs, so
  * the figure for compsharefs stands beside the floor any FUSE daemon pays on
@@ -12,7 +13,6 @@ static const char content[] = "Running\n";
 
 static void *hello_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-    (void)conn;
     cfg->entry_timeout = 1.0;
     cfg->attr_timeout = 0.0;
     cfg->direct_io = 1;
@@ -21,7 +21,6 @@ static void *hello_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 
 static int hello_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
-    (void)fi;
     memset(st, 0, sizeof *st);
     if (strcmp(path, "/") == 0) {
         st->st_mode = S_IFDIR | 0555;
@@ -47,7 +46,6 @@ static int hello_open(const char *path, struct fuse_file_info *fi)
 static int hello_read(const char *path, char *buf, size_t size, off_t off,
                       struct fuse_file_info *fi)
 {
-    (void)path, (void)fi;
     size_t len = sizeof content - 1;
     if ((size_t)off >= len)
         return 0;

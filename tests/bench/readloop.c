@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* readloop.c - time N open+read+close cycles of one file, as `cat` does them.
  *
  *   readloop FILE [N]   prints: "<ns per cycle> <bytes per read>"

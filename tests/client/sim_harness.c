@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_harness.c - compshare-sim as a child process for client tests. */
 #include "sim_harness.h"
 

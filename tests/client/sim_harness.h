@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim_harness.h - start and stop compshare-sim for client tests, read its
  * /_sim/stats and change its faults while it runs.
  *

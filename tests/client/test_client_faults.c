@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_client_faults.c - the client against compshare-sim's injected faults.
  *
  * Reads must recover from transient faults (5xx, RetCode 150/153, malformed
@@ -90,13 +91,25 @@ static void take_running(char *id, char *zone)
     n_taken++;
 }
 
-static char *state_of(const char *id)
+/* The instance shows state now. */
+static void assert_state(const char *id, const char *state)
 {
     api_instance in;
     assert_int_equal(sim_get_instance(C, id, &in), 0);
-    char *s = strdup(in.state);
+    assert_string_equal(in.state, state);
     api_instance_free(&in);
-    return s;
+}
+
+/* Takes the next Running instance (its ID in id) and reboots it with the
+ * fault set to value for reboots; the reboot's result. */
+static int reboot_with_fault(const char *fault, int value, char *id, api_error *err)
+{
+    char zone[64], json[256];
+    take_running(id, zone);
+    snprintf(json, sizeof json, "{\"%s\":%d,\"actions\":\"RebootCompShareInstance\"}", fault,
+             value);
+    faults(json);
+    return api_reboot(C, zone, id, err);
 }
 
 /* ---- reads ---- */
@@ -276,33 +289,25 @@ static void test_mutating_malformed(void **state) { lost_answer("malformed", -EI
 /* 150: a definite "not done" answer, final for a state-changing call. */
 static void test_mutating_150(void **state)
 {
-    char id[64], zone[64];
-    take_running(id, zone);
-    faults("{\"retcode_150\":1,\"actions\":\"RebootCompShareInstance\"}");
+    char id[64];
     api_error err;
-    assert_int_equal(api_reboot(C, zone, id, &err), -EIO);
+    assert_int_equal(reboot_with_fault("retcode_150", 1, id, &err), -EIO);
     assert_false(err.outcome_unknown);
     assert_int_equal(err.retcode, 150);
     assert_int_equal(sim_requests(&SIM, "RebootCompShareInstance"), 1);
-    char *s = state_of(id);
-    assert_string_equal(s, "Running"); /* nothing ran */
-    free(s);
+    assert_state(id, "Running"); /* nothing ran */
 }
 
 /* 153: throttled before anything ran, so resent; persistent -> EAGAIN. */
 static void test_mutating_153(void **state)
 {
     char id[64], zone[64];
-    take_running(id, zone);
-    faults("{\"retcode_153\":1,\"actions\":\"RebootCompShareInstance\"}");
     api_error err;
-    assert_int_equal(api_reboot(C, zone, id, &err), -EAGAIN);
+    assert_int_equal(reboot_with_fault("retcode_153", 1, id, &err), -EAGAIN);
     assert_false(err.outcome_unknown);
     assert_true(err.attempts >= 2);
     assert_int_equal(sim_requests(&SIM, "RebootCompShareInstance"), err.attempts);
-    char *s = state_of(id);
-    assert_string_equal(s, "Running");
-    free(s);
+    assert_state(id, "Running");
 
     /* half throttled: resending gets it through, and it runs once */
     api_client *c = patient_client();
@@ -311,9 +316,7 @@ static void test_mutating_153(void **state)
     for (int i = 0; i < 3; i++) {
         take_running(id, zone);
         assert_int_equal(api_reboot(c, zone, id, &err), 0);
-        s = state_of(id);
-        assert_string_equal(s, "Rebooting");
-        free(s);
+        assert_state(id, "Rebooting");
     }
     /* some of those reboots were throttled and resent */
     assert_true(sim_requests(&SIM, "RebootCompShareInstance") > 3);
@@ -323,11 +326,9 @@ static void test_mutating_153(void **state)
 /* A state-changing call that is slower than the timeout: unknown, sent once. */
 static void test_mutating_latency(void **state)
 {
-    char id[64], zone[64];
-    take_running(id, zone);
-    faults("{\"latency_ms\":1500,\"actions\":\"RebootCompShareInstance\"}");
+    char id[64];
     api_error err;
-    assert_int_equal(api_reboot(C, zone, id, &err), -ETIMEDOUT);
+    assert_int_equal(reboot_with_fault("latency_ms", 1500, id, &err), -ETIMEDOUT);
     assert_true(err.outcome_unknown);
     assert_int_equal(sim_requests(&SIM, "RebootCompShareInstance"), 1);
 }

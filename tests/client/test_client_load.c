@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_client_load.c - paging over a large fleet, and many threads sharing
  * one client (one libcurl share: connections, TLS sessions, DNS), against a
  * live compshare-sim whose /_sim/stats counts the requests. */

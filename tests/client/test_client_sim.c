@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_client_sim.c - the API client against a live compshare-sim: every
  * action, and every error answer mapped to its errno (wrong state EPERM,
  * unknown instance or image ENOENT, lock EBUSY, bad keys EACCES, ...). */
@@ -33,7 +34,6 @@ static world W;
 static void count_calls(void *ctx, const char *action, int errnum, int retcode, int attempts,
                         double seconds)
 {
-    (void)action, (void)errnum, (void)retcode, (void)attempts, (void)seconds;
     __atomic_add_fetch((int *)ctx, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -295,10 +295,8 @@ static void test_not_found(void **state)
 /* A custom image is being made from this instance: it refuses state changes. */
 static void test_image_making_busy(void **state)
 {
-    char zone[64];
-    snprintf(zone, sizeof zone, "%s", zone_of(W.making_source));
     api_error err;
-    assert_int_equal(api_start(W.c, zone, W.making_source, &err), -EBUSY);
+    assert_int_equal(api_start(W.c, zone_of(W.making_source), W.making_source, &err), -EBUSY);
     assert_int_equal(err.retcode, 8043);
     assert_non_null(strstr(err.message, "ImageMaking"));
 }

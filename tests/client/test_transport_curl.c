@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_transport_curl.c - the libcurl transport against tiny loopback servers
  * that misbehave on purpose: how each failure is classified (which decides
  * whether a state-changing call may be resent), the request as sent, the
@@ -230,20 +231,51 @@ static void *perform_in_thread(void *arg)
     return NULL;
 }
 
+/* A server in a given mode, a transport and the server's URL: one test's setup. */
+typedef struct rig {
+    server s;
+    transport_curl *t;
+    char url[64];
+} rig;
+
+static void rig_start(rig *g, mode m, const char *scheme)
+{
+    server_start(&g->s, m);
+    g->t = transport_curl_new(NULL);
+    assert_non_null(g->t);
+    url_of(&g->s, scheme, g->url, sizeof g->url);
+}
+
+static void rig_stop(rig *g)
+{
+    transport_curl_free(g->t);
+    server_stop(&g->s);
+}
+
+/* One request from a fresh transport to a fresh server in mode m; *requests
+ * (if not NULL) gets how many requests the server read. The caller frees the
+ * response. */
+static transport_response request_once(mode m, const char *scheme, long timeout_ms, int *requests)
+{
+    rig g;
+    rig_start(&g, m, scheme);
+    transport_response r = perform(g.t, g.url, timeout_ms, 0);
+    if (requests)
+        *requests = atomic_load(&g.s.requests);
+    rig_stop(&g);
+    return r;
+}
+
 static void test_answer_and_request_as_sent(void **state)
 {
-    server s;
-    server_start(&s, ANSWER);
-    transport_curl *t = transport_curl_new(NULL);
-    assert_non_null(t);
-    char url[64];
-    url_of(&s, "http", url, sizeof url);
-    transport_response r = perform(t, url, 5000, 0);
+    rig g;
+    rig_start(&g, ANSWER, "http");
+    transport_response r = perform(g.t, g.url, 5000, 0);
     assert_int_equal(r.failure, TRANSPORT_OK);
     assert_int_equal(r.http_status, 200);
     assert_string_equal(r.body, "{\"Action\":\"XResponse\",\"RetCode\":0}");
     transport_response_free(&r);
-    const char *req = s.last_request;
+    const char *req = g.s.last_request;
     assert_int_equal(strncmp(req, "POST / HTTP/1.1\r\n", 17), 0);
     assert_non_null(strstr(req, "User-Agent: compsharefs/test\r\n"));
     assert_non_null(strstr(req, "U-Timestamp-Ms: 1700000000123\r\n"));
@@ -251,15 +283,14 @@ static void test_answer_and_request_as_sent(void **state)
     assert_non_null(strstr(req, "\r\n\r\nAction=DescribeCompShareInstance&Limit=100&Name=%E8%AE%AD"));
 
     /* a second request, from another thread, reuses the pooled connection */
-    struct reuse args = {t, url, TRANSPORT_REFUSED};
+    struct reuse args = {g.t, g.url, TRANSPORT_REFUSED};
     pthread_t other;
     assert_int_equal(pthread_create(&other, NULL, perform_in_thread, &args), 0);
     pthread_join(other, NULL);
     assert_int_equal(args.failure, TRANSPORT_OK);
-    assert_int_equal(atomic_load(&s.requests), 2);
-    assert_int_equal(atomic_load(&s.accepted), 1);
-    transport_curl_free(t);
-    server_stop(&s);
+    assert_int_equal(atomic_load(&g.s.requests), 2);
+    assert_int_equal(atomic_load(&g.s.accepted), 1);
+    rig_stop(&g);
 }
 
 /* Nothing listens: certainly not sent, and said plainly. */
@@ -282,18 +313,12 @@ static void test_closed_after_request_broken(void **state)
 {
     const mode modes[] = {CLOSE, PARTIAL};
     for (size_t i = 0; i < 2; i++) {
-        server s;
-        server_start(&s, modes[i]);
-        transport_curl *t = transport_curl_new(NULL);
-        char url[64];
-        url_of(&s, "http", url, sizeof url);
-        transport_response r = perform(t, url, 5000, 0);
+        int requests;
+        transport_response r = request_once(modes[i], "http", 5000, &requests);
         assert_int_equal(r.failure, TRANSPORT_BROKEN_SENT);
         assert_true(strlen(r.detail) > 0);
-        assert_int_equal(atomic_load(&s.requests), 1);
+        assert_int_equal(requests, 1);
         transport_response_free(&r);
-        transport_curl_free(t);
-        server_stop(&s);
     }
 }
 
@@ -303,36 +328,26 @@ static void test_silence_timeout_sent(void **state)
 {
     const mode modes[] = {SILENT, NO_ACCEPT};
     for (size_t i = 0; i < 2; i++) {
-        server s;
-        server_start(&s, modes[i]);
-        transport_curl *t = transport_curl_new(NULL);
-        char url[64];
-        url_of(&s, "http", url, sizeof url);
-        transport_response r = perform(t, url, 300, 0);
+        transport_response r = request_once(modes[i], "http", 300, NULL);
         assert_int_equal(r.failure, TRANSPORT_TIMEOUT_SENT);
         transport_response_free(&r);
-        transport_curl_free(t);
-        server_stop(&s);
     }
 }
 
 static void test_redirect_not_followed(void **state)
 {
-    server target, s;
+    server target;
+    rig g;
     server_start(&target, ANSWER);
-    server_start(&s, REDIRECT);
-    url_of(&target, "http", s.redirect_to, sizeof s.redirect_to);
-    transport_curl *t = transport_curl_new(NULL);
-    char url[64];
-    url_of(&s, "http", url, sizeof url);
-    transport_response r = perform(t, url, 5000, 0);
+    rig_start(&g, REDIRECT, "http");
+    url_of(&target, "http", g.s.redirect_to, sizeof g.s.redirect_to);
+    transport_response r = perform(g.t, g.url, 5000, 0);
     assert_int_equal(r.failure, TRANSPORT_REFUSED);
     assert_int_equal(r.http_status, 302);
     assert_non_null(strstr(r.detail, "redirect"));
     assert_int_equal(atomic_load(&target.requests), 0); /* the signed request went nowhere else */
     transport_response_free(&r);
-    transport_curl_free(t);
-    server_stop(&s);
+    rig_stop(&g);
     server_stop(&target);
 }
 
@@ -340,39 +355,28 @@ static void test_body_capped(void **state)
 {
     const mode modes[] = {BIG, BIG_CHUNKED};
     for (size_t i = 0; i < 2; i++) {
-        server s;
-        server_start(&s, modes[i]);
-        transport_curl *t = transport_curl_new(NULL);
-        char url[64];
-        url_of(&s, "http", url, sizeof url);
-        transport_response r = perform(t, url, 5000, 4096);
+        rig g;
+        rig_start(&g, modes[i], "http");
+        transport_response r = perform(g.t, g.url, 5000, 4096);
         assert_int_equal(r.failure, TRANSPORT_TOO_LARGE);
         assert_null(r.body);
         assert_non_null(strstr(r.detail, "4096"));
         transport_response_free(&r);
         /* under the cap, the same answer is read whole */
-        r = perform(t, url, 5000, 1 << 20);
+        r = perform(g.t, g.url, 5000, 1 << 20);
         assert_int_equal(r.failure, TRANSPORT_OK);
         assert_int_equal(r.body_len, 65536);
         transport_response_free(&r);
-        transport_curl_free(t);
-        server_stop(&s);
+        rig_stop(&g);
     }
 }
 
 /* The TLS handshake fails before any request byte: not sent. */
 static void test_tls_handshake_failure_not_sent(void **state)
 {
-    server s;
-    server_start(&s, NOT_TLS);
-    transport_curl *t = transport_curl_new(NULL);
-    char url[64];
-    url_of(&s, "https", url, sizeof url);
-    transport_response r = perform(t, url, 5000, 0);
+    transport_response r = request_once(NOT_TLS, "https", 5000, NULL);
     assert_int_equal(r.failure, TRANSPORT_NOT_SENT);
     transport_response_free(&r);
-    transport_curl_free(t);
-    server_stop(&s);
 }
 
 static void test_other_protocols_refused(void **state)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_decode.c - libFuzzer target: any bytes through the response decoder
  * and every struct decoder. Nothing may crash, leak or read out of bounds,
  * and the Password rule must hold for every input that decodes. */
@@ -9,6 +10,7 @@
 
 #include "api_types.h"
 #include "decode.h"
+#include "utf8.h"
 
 static int has_password_key(const cJSON *node)
 {
@@ -80,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(text, data, size);
         text[size] = '\0';
         char line[64];
-        decode_clean_text(line, sizeof line, text);
+        utf8_clean_line(line, sizeof line, text);
         for (const char *c = line; *c; c++)
             if ((unsigned char)*c < 0x20 || *c == 0x7f)
                 abort();

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_form.c - libFuzzer target: params_form_decode on any bytes. Whatever
  * decodes must encode and decode back to the same parameters, and signing
  * them must work. */

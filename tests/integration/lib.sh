@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/integration/lib.sh - the harness every mount test sources.
 #
 # Starts compshare-sim on a free loopback port, mounts compsharefs in a fresh
@@ -6,13 +7,14 @@
 # is "N passed, N failed, N skipped" and the exit status is 1 on any failure,
 # 77 (ctest: skipped) when FUSE cannot be used on this machine.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 
 : "${COMPSHARE_SIM:?COMPSHARE_SIM must name the compshare-sim binary}"
 : "${COMPSHAREFS_BIN:?COMPSHAREFS_BIN must name the compsharefs binary}"
 
-T_PASS=0 T_FAIL=0 T_SKIP=0
 T_WORK=$(mktemp -d /tmp/compsharefs-test.XXXXXX)
 MNT=$T_WORK/mnt
+I=$MNT/instances # the mount's instances/, which most checks read
 SIM_URL="" SIM_PID="" FS_PID=""
 SIM_PUBLIC_KEY=test-public-key
 SIM_PRIVATE_KEY=test-private-key-$$
@@ -28,68 +30,10 @@ t_cleanup() {
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM
 
-# ---- reporting ----
-pass() { T_PASS=$((T_PASS + 1)); echo "ok   - $*"; }
-fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL - $*"; }
-skip() { T_SKIP=$((T_SKIP + 1)); echo "skip - $*"; }
-
-# expect_eq DESCRIPTION ACTUAL EXPECTED
-expect_eq() {
-  if [ "$2" == "$3" ]; then pass "$1"; else fail "$1: got [$2], expected [$3]"; fi
-}
-# expect_match DESCRIPTION ACTUAL REGEX
-expect_match() {
-  if [[ "$2" =~ $3 ]]; then pass "$1"; else fail "$1: [$2] does not match /$3/"; fi
-}
-# expect_true DESCRIPTION COMMAND...
-expect_true() {
-  local d=$1; shift
-  if "$@"; then pass "$d"; else fail "$d: command failed: $*"; fi
-}
-# expect_le DESCRIPTION ACTUAL MAX
-expect_le() {
-  if [ "$2" -le "$3" ]; then pass "$1 ($2 <= $3)"; else fail "$1: $2 > $3"; fi
-}
-
 finish() {
   fs_unmount # checks that the daemon and the sim end cleanly, while checks still count
   sim_stop
-  echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
-  [ "$T_FAIL" -eq 0 ] || exit 1
-  exit 0
-}
-
-# reap PID LOG WHAT: waits (bounded: 10 s, then kill -9) for a child of this
-# shell that was told to end, and collects its exit status. A non-zero status
-# (137: it hung and was killed) is a failure, shown with the end of LOG.
-# Returns that status.
-reap() {
-  local i st
-  for i in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null
-  wait "$1" 2>/dev/null
-  st=$?
-  if [ $st -ne 0 ]; then
-    fail "$3: exited with status $st; its log ends:"
-    tail -n 40 "$2" | sed 's/^/    /'
-  fi
-  return $st
-}
-
-# The strerror text the shell prints for an errno name.
-errno_text() {
-  case $1 in
-    EINVAL) echo "Invalid argument" ;;
-    EBUSY) echo "Device or resource busy" ;;
-    EPERM) echo "Operation not permitted" ;;
-    ENOENT) echo "No such file or directory" ;;
-    EACCES) echo "Permission denied" ;;
-    EAGAIN) echo "Resource temporarily unavailable" ;;
-    ETIMEDOUT) echo "Connection timed out" ;;
-    EIO) echo "Input/output error" ;;
-    EEXIST) echo "File exists" ;;
-    *) echo "$1" ;;
-  esac
+  check_summary
 }
 
 # write_file FILE TEXT: one write(2) of TEXT plus a newline, as `echo TEXT > FILE`

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The cache, measured with the sim's request counters (contract: "Reading and
 # caching"): one paged DescribeCompShareInstance round refreshes every
 # instance; many concurrent readers cause at most one round per ttl; listing,
@@ -17,7 +18,6 @@ sim_start --instances 300 --seed 5 --time-scale 20
 # ---- part 1: ttl=2, 16 concurrent readers of every file of every instance ----
 TTL=2
 fs_mount -o ttl=$TTL
-I=$MNT/instances
 nids=$(ls "$I" | wc -l)
 expect_eq "263 instances listed" "$nids" "263"
 ls "$I"/*/ >/dev/null # warm the kernel's name cache too

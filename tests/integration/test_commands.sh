@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every command of the contract ("Control files"), as a user types it, with
 # its exact effect: reboot, stop, start, reinstall (ctl and the image file),
 # mkimage, rename; `cat ctl`; O_TRUNC and truncate on control files; fresh
@@ -13,8 +14,45 @@ require_fuse
 sim_start --instances 40 --seed 2 --time-scale 20
 fs_mount -o ttl=5
 
-I=$MNT/instances
 images_before=$(ls "$MNT/images")
+
+# echo_ok DESCRIPTION FILE TEXT: `echo TEXT > FILE` succeeds, and says nothing.
+echo_ok() {
+  local out
+  out=$( { echo "$3" >"$2"; } 2>&1)
+  expect_eq "$1 succeeds" "$?:$out" "0:"
+}
+
+# command_once DESCRIPTION FILE TEXT ACTION: echo_ok, and the sim served
+# exactly one ACTION for it.
+command_once() {
+  sim_stats_reset
+  echo_ok "$1" "$2" "$3"
+  expect_eq "$4 sent once" "$(sim_count "$4")" "1"
+}
+
+# reinstall_by DESCRIPTION FILE TEXT ID IMAGE: `echo TEXT > FILE` reinstalls
+# instance ID with IMAGE: one ReinstallCompShareInstance, the instance
+# Initializing with IMAGE at once (fresh, not cached), then booting to Running.
+reinstall_by() {
+  command_once "$1" "$2" "$3" ReinstallCompShareInstance
+  expect_eq "$1: status right after is Initializing" "$(rd "$I/$4/status")" "Initializing"
+  expect_eq "$1: image right after is the new image" "$(rd "$I/$4/image")" "$5"
+  expect_true "$1: the instance boots to Running" wait_for_status "$4" Running 30
+}
+
+# other_image ID [-r]: an Available platform image other than ID, the first in
+# name order (-r: the last).
+other_image() {
+  local p
+  for p in $(ls "$MNT/platform-images" | sort ${2:+"$2"}); do
+    if [ "$p" != "$1" ] && [ "$(rd "$MNT/platform-images/$p/status")" == Available ]; then
+      echo "$p"
+      return 0
+    fi
+  done
+  return 1
+}
 
 # ---- cat ctl ----
 A=$(pick_instance Running)
@@ -26,10 +64,7 @@ done
 # ---- reboot: Rebooting at once (not a cached Running), then Running ----
 expect_eq "reboot: instance starts Running" "$(rd "$I/$A/status")" "Running"
 rd "$I/$A/status" >/dev/null # cached now
-sim_stats_reset
-out=$( { echo reboot >"$I/$A/ctl"; } 2>&1)
-expect_eq "echo reboot > ctl succeeds" "$?:$out" "0:"
-expect_eq "RebootCompShareInstance sent once" "$(sim_count RebootCompShareInstance)" "1"
+command_once "echo reboot > ctl" "$I/$A/ctl" reboot RebootCompShareInstance
 expect_eq "status right after reboot is Rebooting (fresh, not cached)" "$(rd "$I/$A/status")" "Rebooting"
 expect_true "after the reboot the instance is Running again" wait_for_status "$A" Running 30
 
@@ -47,50 +82,27 @@ expect_true "started instance reaches Running" wait_for_status "$B" Running 30
 
 # ---- start a Stopped instance of the starting fleet ----
 S=$(pick_instance Stopped)
-out=$( { echo start >"$I/$S/ctl"; } 2>&1)
-expect_eq "echo start > ctl on a Stopped instance succeeds" "$?:$out" "0:"
+echo_ok "echo start > ctl on a Stopped instance" "$I/$S/ctl" start
 expect_eq "status right after start is Starting" "$(rd "$I/$S/status")" "Starting"
 expect_true "it reaches Running" wait_for_status "$S" Running 30
 
 # ---- reinstall IMAGE_ID (ctl) ----
 C=$(pick_instance Stopped)
-old=$(rd "$I/$C/image")
-new=""
-for p in $(ls "$MNT/platform-images"); do
-  [ "$p" != "$old" ] && [ "$(rd "$MNT/platform-images/$p/status")" == Available ] && { new=$p; break; }
-done
-sim_stats_reset
-out=$( { echo "reinstall $new" >"$I/$C/ctl"; } 2>&1)
-expect_eq "echo 'reinstall $new' > ctl on a Stopped instance succeeds" "$?:$out" "0:"
-expect_eq "ReinstallCompShareInstance sent once" "$(sim_count ReinstallCompShareInstance)" "1"
-expect_eq "status right after reinstall is Initializing" "$(rd "$I/$C/status")" "Initializing"
-expect_eq "image right after reinstall is the new image" "$(rd "$I/$C/image")" "$new"
-expect_true "reinstalled instance boots to Running" wait_for_status "$C" Running 30
+new=$(other_image "$(rd "$I/$C/image")")
+reinstall_by "echo 'reinstall $new' > ctl on a Stopped instance" "$I/$C/ctl" "reinstall $new" \
+  "$C" "$new"
 expect_eq "image shows the new ID after the reinstall" "$(rd "$I/$C/image")" "$new"
 expect_match "info.json shows the new image" "$(rd "$I/$C/info.json")" "\"$new\""
 
 # ---- echo IMAGE_ID > image ----
 D=$(pick_instance Stopped)
-old=$(rd "$I/$D/image")
-new2=""
-for p in $(ls "$MNT/platform-images" | sort -r); do
-  [ "$p" != "$old" ] && { new2=$p; break; }
-done
-sim_stats_reset
-out=$( { echo "$new2" >"$I/$D/image"; } 2>&1)
-expect_eq "echo IMAGE_ID > image succeeds" "$?:$out" "0:"
-expect_eq "writing image sends ReinstallCompShareInstance" "$(sim_count ReinstallCompShareInstance)" "1"
-expect_eq "image right after the write is the new ID" "$(rd "$I/$D/image")" "$new2"
-expect_eq "status right after is Initializing" "$(rd "$I/$D/status")" "Initializing"
-expect_true "it boots to Running" wait_for_status "$D" Running 30
+new2=$(other_image "$(rd "$I/$D/image")" -r)
+reinstall_by "echo IMAGE_ID > image" "$I/$D/image" "$new2" "$D" "$new2"
 
 # ---- mkimage NAME ----
 E=$(pick_instance Running)
 iname="测试镜像-$$"
-sim_stats_reset
-out=$( { echo "mkimage $iname" >"$I/$E/ctl"; } 2>&1)
-expect_eq "echo 'mkimage $iname' > ctl succeeds" "$?:$out" "0:"
-expect_eq "CreateCompShareCustomImage sent once" "$(sim_count CreateCompShareCustomImage)" "1"
+command_once "echo 'mkimage $iname' > ctl" "$I/$E/ctl" "mkimage $iname" CreateCompShareCustomImage
 newimg=""
 for _ in $(seq 1 100); do
   for im in $(ls "$MNT/images"); do
@@ -113,10 +125,7 @@ oldname=$(rd "$I/$F/name")
 newname="改名-$$-ok"
 rd "$I/$F/name" >/dev/null
 ls "$MNT/by-name" >/dev/null
-sim_stats_reset
-out=$( { echo "$newname" >"$I/$F/name"; } 2>&1)
-expect_eq "echo NEW > name succeeds" "$?:$out" "0:"
-expect_eq "ModifyCompShareInstanceName sent once" "$(sim_count ModifyCompShareInstanceName)" "1"
+command_once "echo NEW > name" "$I/$F/name" "$newname" ModifyCompShareInstanceName
 expect_eq "cat name right after the rename is the new name" "$(rd "$I/$F/name")" "$newname"
 expect_eq "by-name/$newname leads to the instance" "$(readlink "$MNT/by-name/$newname")" \
   "../instances/$F"
@@ -156,8 +165,7 @@ expect_eq "instance error is one line" "$(rd "$I/$H/error" | wc -l)" "1"
 expect_match "mount error holds the API's message" "$(rd "$MNT/error")" "InvalidInstanceState"
 expect_eq "stat size of error matches its content" "$(stat -c %s "$I/$H/error")" \
   "$(wc -c <"$I/$H/error")"
-out=$( { echo start >"$I/$H/ctl"; } 2>&1)
-expect_eq "a later start of that instance succeeds" "$?:$out" "0:"
+echo_ok "a later start of that instance" "$I/$H/ctl" start
 expect_eq "instance error is empty after the success" "$(rd "$I/$H/error")" ""
 expect_eq "and its size is 0" "$(stat -c %s "$I/$H/error")" "0"
 expect_true "it reaches Running" wait_for_status "$H" Running 30
@@ -182,8 +190,7 @@ expect_true "by-name/.. is still the root" test -d "$MNT/by-name/../instances"
 out=$(write_file "$I/$K/name" "via-link-$$")
 L=$(ls "$MNT/by-name" | grep -x "via-link-$$")
 expect_eq "by-name/via-link-$$ exists after the rename" "$L" "via-link-$$"
-out=$( { echo reboot >"$MNT/by-name/via-link-$$/ctl"; } 2>&1)
-expect_eq "echo reboot > by-name/NAME/ctl (through the link) succeeds" "$?:$out" "0:"
+echo_ok "echo reboot > by-name/NAME/ctl (through the link)" "$MNT/by-name/via-link-$$/ctl" reboot
 expect_eq "status through the link right after is Rebooting" \
   "$(rd "$MNT/by-name/via-link-$$/status")" "Rebooting"
 expect_true "it reaches Running" wait_for_status "$K" Running 30

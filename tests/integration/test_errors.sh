@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every row of the errno table of the contract ("Control files"), checked with
 # the errno the writer sees, the API calls the sim counted, and the error
 # files. Rows: EINVAL (nothing may reach the API), EBUSY (the operation lock,
@@ -10,8 +11,6 @@ require_fuse
 
 sim_start --instances 40 --seed 3 --time-scale 20
 fs_mount -o ttl=2
-
-I=$MNT/instances
 
 # ---- EBUSY: instance #1 is blocked by the custom image being made from it
 # (8043) for 240 s / 20 = 12 s after the sim started: test it first. ----

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Faults injected in compshare-sim (docs/simulator.md, "Faults") against a
 # mount with -o timeout=2,ttl=1: reads survive latency and string numbers;
 # 5xx, RetCode 150, malformed JSON and hangs make reads fail with EIO or
@@ -11,7 +12,6 @@ require_fuse
 sim_start --instances 16 --seed 6 --time-scale 20
 fs_mount -o ttl=1,timeout=2
 
-I=$MNT/instances
 A=$(pick_instance Running)
 nids=$(ls "$I" | wc -l)
 stale() { sleep 1.3; } # past the ttl: the next read must fetch

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Shell tools as people use them on the tree (contract: "stat reports the exact
 # size of what a read returns; cp, tar, rsync, wc, grep -r and find work on the
 # tree", and "a file's content is fixed for the life of an open file
@@ -13,7 +14,6 @@ require_fuse
 sim_start --instances 40 --seed 4 --time-scale 5
 fs_mount -o ttl=60
 
-I=$MNT/instances
 ids=$(ls "$I")
 nids=$(echo "$ids" | grep -c .)
 id=$(echo "$ids" | sed -n 3p)

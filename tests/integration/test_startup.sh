@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Start-up and shutdown of the daemon (contract: "Configuration of
 # compsharefs"): refusals without keys, with rejected keys and with an
 # unreachable endpoint (exit non-zero, one line, nothing mounted); keys from
@@ -29,10 +30,10 @@ t_extra_cleanup() {
 
 newdir() { mktemp -d "$T_WORK/$1.XXXX"; }
 
-# run_refused NAME HOME [VAR=VALUE...] -- ARGS...: runs compsharefs in the
-# foreground with a clean environment; sets RC and ERR (stderr), and MP (the
-# mountpoint, which must not be mounted).
-run_refused() {
+# daemon_cmd NAME HOME [VAR=VALUE...] -- ARGS...: sets MP, a fresh mountpoint
+# (unmounted at exit), and CMD, the command that runs compsharefs ARGS on it in
+# the foreground with a clean environment: PATH, HOME and the VARs only.
+daemon_cmd() {
   local name=$1 home=$2
   shift 2
   local envs=()
@@ -40,25 +41,26 @@ run_refused() {
   shift
   MP=$(newdir "$name")
   EXTRA_MNTS+=" $MP"
-  timeout -k 5 60 env -i PATH="$PATH" HOME="$home" "${envs[@]}" \
-    "$COMPSHAREFS_BIN" -f "$@" "$MP" >"$T_WORK/$name.out" 2>"$T_WORK/$name.err"
-  RC=$?
-  ERR=$(cat "$T_WORK/$name.err")
+  CMD=(env -i PATH="$PATH" HOME="$home" "${envs[@]}" "$COMPSHAREFS_BIN" -f "$@" "$MP")
 }
 
-# start_daemon NAME HOME [VAR=VALUE...] -- ARGS...: starts compsharefs in the
-# foreground, in the background; sets PID, MP and LOG; returns 1 when it does
+# run_refused NAME HOME [VAR=VALUE...] -- ARGS...: runs compsharefs (daemon_cmd)
+# until it exits; sets RC and ERR (stderr), and MP (the mountpoint, which must
+# not be mounted).
+run_refused() {
+  daemon_cmd "$@"
+  timeout -k 5 60 "${CMD[@]}" >"$T_WORK/$1.out" 2>"$T_WORK/$1.err"
+  RC=$?
+  ERR=$(cat "$T_WORK/$1.err")
+}
+
+# start_daemon NAME HOME [VAR=VALUE...] -- ARGS...: starts compsharefs
+# (daemon_cmd) in the background; sets PID, MP and LOG; returns 1 when it does
 # not mount within 10 s.
 start_daemon() {
-  local name=$1 home=$2
-  shift 2
-  local envs=()
-  while [ "$1" != "--" ]; do envs+=("$1"); shift; done
-  shift
-  MP=$(newdir "$name")
-  LOG=$T_WORK/$name.log
-  EXTRA_MNTS+=" $MP"
-  env -i PATH="$PATH" HOME="$home" "${envs[@]}" "$COMPSHAREFS_BIN" -f "$@" "$MP" >"$LOG" 2>&1 &
+  daemon_cmd "$@"
+  LOG=$T_WORK/$1.log
+  "${CMD[@]}" >"$LOG" 2>&1 &
   PID=$!
   EXTRA_PIDS+=" $PID"
   local i
@@ -74,6 +76,30 @@ start_daemon() {
 stop_daemon() {
   kill -TERM "$PID" 2>/dev/null
   reap "$PID" "$LOG" "the daemon on SIGTERM"
+}
+
+# mounted WHAT NAME HOME [VAR=VALUE...] -- ARGS...: start_daemon; when it does
+# not mount, a failure ("WHAT: did not mount", with its log) and status 1.
+mounted() {
+  local what=$1
+  shift
+  start_daemon "$@" && return 0
+  fail "$what: did not mount: $(cat "$LOG")"
+  return 1
+}
+
+# The zones of the mount's instances, on one line: "cn-sh2-01 ".
+zones_of() { cat "$MP"/instances/*/zone 2>/dev/null | sort -u | tr '\n' ' '; }
+
+# expect_listed DESCRIPTION WANT NAME HOME [VAR=VALUE...] -- ARGS...: mounted
+# so, the mount lists WANT, "COUNT:ZONES" of its instances (as zones_of).
+expect_listed() {
+  local what=$1 want=$2
+  shift 2
+  if mounted "$what" "$@"; then
+    expect_eq "$what" "$(ls "$MP/instances" | wc -l):$(zones_of)" "$want"
+    stop_daemon
+  fi
 }
 
 no_key() { # no_key DESCRIPTION TEXT
@@ -126,8 +152,8 @@ no_key "unreachable endpoint message" "$ERR"
 expect_eq "unreachable endpoint: nothing mounted" "$(mountpoint -q "$MP" && echo mounted)" ""
 
 # ---- keys from the environment; the key in no argv, environ, file ----
-if start_daemon envkeys "$EMPTY" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- \
-  -o "endpoint=$SIM_URL"; then
+if mounted "keys from the environment" envkeys "$EMPTY" \
+  UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- -o "endpoint=$SIM_URL"; then
   pass "keys from UCLOUD_PUBLIC_KEY/UCLOUD_PRIVATE_KEY: mounted"
   expect_eq "env keys: instances listed" "$(ls "$MP/instances" | wc -l)" "$NLISTED"
   no_key "argv of the daemon (/proc/PID/cmdline)" "$(tr '\0' ' ' </proc/$PID/cmdline)"
@@ -141,13 +167,12 @@ if start_daemon envkeys "$EMPTY" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$P
   err=$(ls "$MP" 2>&1)
   expect_eq "SIGTERM: the mountpoint is a plain, empty directory again" "$?:$err" "0:"
   no_key "the daemon's output" "$(cat "$LOG")"
-else
-  fail "keys from the environment: did not mount: $(cat "$LOG")"
 fi
 
 # ---- -d debug log: no key, also after reads, a command and a failure ----
 CRED=$(write_credentials)
-if start_daemon debug "$EMPTY" -- -d -o "endpoint=$SIM_URL,credentials=$CRED"; then
+if mounted "credentials=FILE with -d" debug "$EMPTY" -- \
+  -d -o "endpoint=$SIM_URL,credentials=$CRED"; then
   pass "credentials=FILE with -d: mounted"
   id=$(ls "$MP/instances" | head -n1)
   cat "$MP"/instances/*/* >/dev/null 2>&1
@@ -157,8 +182,6 @@ if start_daemon debug "$EMPTY" -- -d -o "endpoint=$SIM_URL,credentials=$CRED"; t
   stop_daemon
   expect_true "the -d log is not empty" test -s "$LOG"
   no_key "the -d log" "$(cat "$LOG")"
-else
-  fail "credentials=FILE with -d: did not mount: $(cat "$LOG")"
 fi
 
 # ---- ~/.ucloud profiles ----
@@ -182,15 +205,13 @@ cat >"$H/.ucloud/config.json" <<EOF
 ]
 EOF
 chmod 600 "$H/.ucloud/credential.json"
-if start_daemon profile "$H" -- -o ttl=2; then
+if mounted "the active profile of ~/.ucloud" profile "$H" -- -o ttl=2; then
   pass "keys and base_url from the active profile of ~/.ucloud: mounted"
   expect_eq "profile: instances listed" "$(ls "$MP/instances" | wc -l)" "$NLISTED"
   no_key "ps while mounted from the profile" "$(ps -eo args -ww)"
   fusermount3 -u "$MP"
   reap "$PID" "$LOG" "the daemon after fusermount3 -u" &&
     pass "fusermount3 -u: the daemon exits with status 0"
-else
-  fail "the active profile of ~/.ucloud: did not mount: $(cat "$LOG")"
 fi
 run_refused profile-default "$H" -- -o profile=default
 expect_true "-o profile=default (its key is wrong): refused" test "$RC" -ne 0 -a "$RC" -ne 124 -a "$RC" -ne 137
@@ -203,56 +224,45 @@ sed -i -E 's/("profile": "default", "active": )false/\1true/; s/("profile": "sim
   "$H/.ucloud/config.json"
 run_refused profile-active-default "$H" --
 expect_match "now that default (wrong key) is active: refused as rejected" "$RC:$ERR" "^[1-9][0-9]*:.*[Rr]eject"
-if start_daemon profile-opt "$H" -- -o profile=sim; then
+if mounted "-o profile=sim" profile-opt "$H" -- -o profile=sim; then
   pass "-o profile=sim when default is active: mounted"
   stop_daemon
-else
-  fail "-o profile=sim: did not mount: $(cat "$LOG")"
 fi
-if start_daemon profile-envkeys "$H" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- -o ttl=2; then
+if mounted "UCLOUD_* keys over credential.json" profile-envkeys "$H" \
+  UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- -o ttl=2; then
   pass "UCLOUD_* keys win over ~/.ucloud/credential.json (base_url from the profile)"
   stop_daemon
-else
-  fail "UCLOUD_* keys over credential.json: did not mount: $(cat "$LOG")"
 fi
-if start_daemon profile-region "$H" -- -o profile=sh2; then
-  expect_eq "-o profile=sh2: the region comes from that profile (cn-sh2: one instance)" \
-    "$(ls "$MP/instances" | wc -l)" "1"
-  stop_daemon
-else
-  fail "-o profile=sh2: did not mount: $(cat "$LOG")"
-fi
-if start_daemon profile-region-opt "$H" -- -o profile=sh2,region=cn-wlcb; then
+expect_listed "-o profile=sh2: the region comes from that profile (cn-sh2: one instance)" \
+  "1:cn-sh2-01 " profile-region "$H" -- -o profile=sh2
+if mounted "-o profile=sh2,region=cn-wlcb" profile-region-opt "$H" -- \
+  -o profile=sh2,region=cn-wlcb; then
   expect_eq "-o region wins over the profile's region" "$(ls "$MP/instances" | wc -l)" "$NLISTED"
   stop_daemon
-else
-  fail "-o profile=sh2,region=cn-wlcb: did not mount: $(cat "$LOG")"
 fi
 
 # ---- a credentials file others can read: a warning, and still a mount ----
 cp "$CRED" "$T_WORK/open.json"
 chmod 640 "$T_WORK/open.json"
-if start_daemon groupread "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$T_WORK/open.json"; then
+if mounted "group-readable credentials file" groupread "$EMPTY" -- \
+  -o "endpoint=$SIM_URL,credentials=$T_WORK/open.json"; then
   pass "group-readable credentials file: mounted"
   sleep 0.2
   expect_match "group-readable credentials file: a warning naming the file" "$(cat "$LOG")" "open\\.json"
   expect_match "... that says it is readable by others" "$(cat "$LOG")" \
     "([Rr]eadable|[Pp]ermission|mode|chmod|0640|640)"
   stop_daemon
-else
-  fail "group-readable credentials file: did not mount: $(cat "$LOG")"
 fi
-if start_daemon privfile "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED"; then
+if mounted "0600 credentials file" privfile "$EMPTY" -- \
+  -o "endpoint=$SIM_URL,credentials=$CRED"; then
   sleep 0.2
   expect_eq "a 0600 credentials file: no warning about it" \
     "$(grep -ciE 'readable|permission|chmod' "$LOG")" "0"
   stop_daemon
-else
-  fail "0600 credentials file: did not mount: $(cat "$LOG")"
 fi
 
 # ---- kill -9: auto_unmount leaves a plain directory ----
-if start_daemon killed "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED"; then
+if mounted "kill -9 test" killed "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED"; then
   ls "$MP/instances" >/dev/null
   kill -9 "$PID"
   wait "$PID" 2>/dev/null
@@ -264,14 +274,13 @@ if start_daemon killed "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED"; the
   expect_true "kill -9: the mount goes away by itself (auto_unmount)" test -n "$gone"
   err=$(ls "$MP" 2>&1)
   expect_eq "kill -9: no 'Transport endpoint is not connected', a plain directory" "$?:$err" "0:"
-else
-  fail "kill -9 test: did not mount: $(cat "$LOG")"
 fi
 
 # ---- -o allow_other: file modes bind every user (default_permissions) ----
 if command -v setpriv >/dev/null && [ "$(id -u)" == 0 ]; then
   chmod 755 "$T_WORK"
-  if start_daemon allowother "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED,allow_other"; then
+  if mounted "-o allow_other" allowother "$EMPTY" -- \
+    -o "endpoint=$SIM_URL,credentials=$CRED,allow_other"; then
     chmod 755 "$MP" 2>/dev/null
     as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
     id=$(ls "$MP/instances" | head -n1)
@@ -288,8 +297,6 @@ if command -v setpriv >/dev/null && [ "$(id -u)" == 0 ]; then
     out=$(as_nobody mkdir "$MP/instances/x" 2>&1)
     expect_match "allow_other: another user cannot mkdir" "$out" "(Permission denied|Operation not permitted)"
     stop_daemon
-  else
-    fail "-o allow_other: did not mount: $(cat "$LOG")"
   fi
 else
   skip "allow_other check needs root and setpriv"
@@ -297,34 +304,15 @@ fi
 
 # ---- region and zone: options, environment, precedence ----
 # Fleet of 8: #7 is in cn-sh2-01; #1 and #4 are in cn-wlcb-02.
-zones_of() { cat "$MP"/instances/*/zone 2>/dev/null | sort -u | tr '\n' ' '; }
-if start_daemon region "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED,region=cn-sh2"; then
-  expect_eq "-o region=cn-sh2: the one instance of that region" \
-    "$(ls "$MP/instances" | wc -l):$(zones_of)" "1:cn-sh2-01 "
-  stop_daemon
-else
-  fail "-o region=cn-sh2: did not mount: $(cat "$LOG")"
-fi
-if start_daemon zone "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED,zone=cn-wlcb-02"; then
-  expect_eq "-o zone=cn-wlcb-02: only that zone's two instances" \
-    "$(ls "$MP/instances" | wc -l):$(zones_of)" "2:cn-wlcb-02 "
-  stop_daemon
-else
-  fail "-o zone=cn-wlcb-02: did not mount: $(cat "$LOG")"
-fi
-if start_daemon region-env "$EMPTY" UCLOUD_REGION=cn-sh2 -- -o "endpoint=$SIM_URL,credentials=$CRED"; then
-  expect_eq "UCLOUD_REGION=cn-sh2: the one instance of that region" "$(ls "$MP/instances" | wc -l)" "1"
-  stop_daemon
-else
-  fail "UCLOUD_REGION=cn-sh2: did not mount: $(cat "$LOG")"
-fi
-if start_daemon region-both "$EMPTY" UCLOUD_REGION=cn-sh2 UCLOUD_ZONE=cn-sh2-01 -- \
-  -o "endpoint=$SIM_URL,credentials=$CRED,region=cn-wlcb,zone=cn-wlcb-02"; then
-  expect_eq "-o region/zone win over UCLOUD_REGION/UCLOUD_ZONE" "$(ls "$MP/instances" | wc -l)" "2"
-  stop_daemon
-else
-  fail "-o region over UCLOUD_REGION: did not mount: $(cat "$LOG")"
-fi
+expect_listed "-o region=cn-sh2: the one instance of that region" "1:cn-sh2-01 " \
+  region "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED,region=cn-sh2"
+expect_listed "-o zone=cn-wlcb-02: only that zone's two instances" "2:cn-wlcb-02 " \
+  zone "$EMPTY" -- -o "endpoint=$SIM_URL,credentials=$CRED,zone=cn-wlcb-02"
+expect_listed "UCLOUD_REGION=cn-sh2: the one instance of that region" "1:cn-sh2-01 " \
+  region-env "$EMPTY" UCLOUD_REGION=cn-sh2 -- -o "endpoint=$SIM_URL,credentials=$CRED"
+expect_listed "-o region/zone win over UCLOUD_REGION/UCLOUD_ZONE" "2:cn-wlcb-02 " \
+  region-both "$EMPTY" UCLOUD_REGION=cn-sh2 UCLOUD_ZONE=cn-sh2-01 -- \
+  -o "endpoint=$SIM_URL,credentials=$CRED,region=cn-wlcb,zone=cn-wlcb-02"
 
 # ---- without -f: the daemon goes to the background once mounted ----
 MP=$(newdir background)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The tree of the contract (shared/docs/filesystem.md, "Layout"): every file
+# SPDX-License-Identifier: MIT
+# The tree as the README shows it ("The tree"): every file
 # exists with sensible content, modes and times; by-name links resolve (also
 # two instances sharing a name, and Chinese names); custom and platform images;
 # metrics; and the tree's shape cannot be changed from inside the mount.
@@ -12,8 +13,6 @@ require_fuse
 
 sim_start --instances 40 --seed 1 --time-scale 5
 fs_mount -o ttl=1
-
-I=$MNT/instances
 
 # ---- the root ----
 expect_eq "root lists the contract's entries" \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fake_client.h - an api_client over the fake transport (fake_transport.h),
  * with a hook that records the last finished call. Header-only, for the
  * unit tests of the API client. */

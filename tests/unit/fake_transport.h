@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fake_transport.h - a scripted stand-in for the network and the clock, for
  * unit tests of the API client (header-only: each unit test is one file).
  *

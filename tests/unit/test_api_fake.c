@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_api_fake.c - the API client over a scripted fake transport and a fake
  * clock: what is sent (signed, complete), what is retried and what never is,
  * the attempt and time limits, the errors reported. Paging: test_api_paging.c. */
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "api.h"
+#include "zone.h"
 #include "fake_transport.h"
 #include "fake_client.h"
 #include "params.h"
@@ -609,18 +611,18 @@ static void test_create_image_answer_without_id(void **state)
 static void test_region_of_zone(void **state)
 {
     char out[32];
-    api_region_of_zone("cn-wlcb-01", out, sizeof out);
+    zone_region("cn-wlcb-01", out, sizeof out);
     assert_string_equal(out, "cn-wlcb");
-    api_region_of_zone("cn-sh2-02", out, sizeof out);
+    zone_region("cn-sh2-02", out, sizeof out);
     assert_string_equal(out, "cn-sh2");
-    api_region_of_zone("cn-wlcb", out, sizeof out); /* already a region */
+    zone_region("cn-wlcb", out, sizeof out); /* already a region */
     assert_string_equal(out, "cn-wlcb");
-    api_region_of_zone("", out, sizeof out);
+    zone_region("", out, sizeof out);
     assert_string_equal(out, "");
-    api_region_of_zone(NULL, out, sizeof out);
+    zone_region(NULL, out, sizeof out);
     assert_string_equal(out, "");
     char small[4];
-    api_region_of_zone("cn-wlcb-01", small, sizeof small);
+    zone_region("cn-wlcb-01", small, sizeof small);
     assert_string_equal(small, "cn-");
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_api_paging.c - listings over several pages against the fake
  * transport: all pages read once, in order, deduplicated, concurrently (at
  * most four at a time), and a failing page failing the whole listing. */
@@ -104,34 +105,52 @@ static void check_offsets(fake_net *f, const int *want, size_t n)
         assert_int_equal(seen[k], 1);
 }
 
-static void test_paging_250(void **state)
+/* A client whose fake transport serves fl. */
+static fixture *fleet_fixture(fleet *fl)
 {
     fixture *fx = fx_new();
-    fleet fl = {.total = 250, .with_total = true, .fail_offset = -1};
     fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
+    fx->net.handler_ctx = fl;
+    fx_client(fx);
+    return fx;
+}
+
+/* Lists fl through a fresh client: all of it must come, in order, once. The
+ * fixture is left for the caller to look at and free. */
+static fixture *list_fleet(fleet *fl, api_instance_list *l)
+{
+    fixture *fx = fleet_fixture(fl);
+    assert_int_equal(api_describe_instances(fx->c, NULL, 0, l, NULL), 0);
+    check_fleet(l, fl->total);
+    return fx;
+}
+
+/* 250 instances, with or without TotalCount: three pages, at Offsets 0, 100
+ * and 200, and the count known in the end. */
+static fixture *list_250(fleet *fl)
+{
     api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    check_fleet(&l, 250);
+    fixture *fx = list_fleet(fl, &l);
     assert_int_equal(l.total_count, 250);
     check_offsets(&fx->net, (int[]){0, 100, 200}, 3);
-    assert_int_equal(fx->hook.calls, 3); /* one per request */
     api_instance_list_free(&l);
+    return fx;
+}
+
+static void test_paging_250(void **state)
+{
+    fleet fl = {.total = 250, .with_total = true, .fail_offset = -1};
+    fixture *fx = list_250(&fl);
+    assert_int_equal(fx->hook.calls, 3); /* one per request */
     fx_free(fx);
 }
 
 /* Instances moving between pages while we read come once. */
 static void test_paging_dedupe(void **state)
 {
-    fixture *fx = fx_new();
     fleet fl = {.total = 250, .with_total = true, .shift = 5, .fail_offset = -1};
-    fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
     api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    check_fleet(&l, 250);
+    fixture *fx = list_fleet(&fl, &l);
     api_instance_list_free(&l);
     fx_free(fx);
 }
@@ -139,22 +158,14 @@ static void test_paging_dedupe(void **state)
 /* Without TotalCount, pages are read while they come back full. */
 static void test_paging_without_total(void **state)
 {
-    fixture *fx = fx_new();
     fleet fl = {.total = 250, .with_total = false, .fail_offset = -1};
-    fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
-    api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    check_fleet(&l, 250);
-    assert_int_equal(l.total_count, 250);
-    check_offsets(&fx->net, (int[]){0, 100, 200}, 3);
-    api_instance_list_free(&l);
+    fixture *fx = list_250(&fl);
 
     /* exactly 200: the empty third page ends it */
     fl.total = 200;
     fake_clear(&fx->net);
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
+    api_instance_list l;
+    assert_int_equal(api_describe_instances(fx->c, NULL, 0, &l, NULL), 0);
     check_fleet(&l, 200);
     api_instance_list_free(&l);
     fx_free(fx);
@@ -164,14 +175,9 @@ static void test_paging_without_total(void **state)
  * time, never more. */
 static void test_paging_concurrent(void **state)
 {
-    fixture *fx = fx_new();
     fleet fl = {.total = 1000, .with_total = true, .fail_offset = -1, .gate = 4};
-    fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
     api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    check_fleet(&l, 1000);
+    fixture *fx = list_fleet(&fl, &l);
     check_offsets(&fx->net, (int[]){0, 100, 200, 300, 400, 500, 600, 700, 800, 900}, 10);
     assert_int_equal(atomic_load(&fl.max_in_flight), 4);
     api_instance_list_free(&l);
@@ -180,14 +186,11 @@ static void test_paging_concurrent(void **state)
 
 static void test_paging_error_fails_whole_listing(void **state)
 {
-    fixture *fx = fx_new();
     fleet fl = {.total = 450, .with_total = true, .fail_offset = 200};
-    fx->net.handler = serve_fleet;
-    fx->net.handler_ctx = &fl;
-    api_client *c = fx_client(fx);
+    fixture *fx = fleet_fixture(&fl);
     api_instance_list l;
     api_error err;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, &err), -ENOENT);
+    assert_int_equal(api_describe_instances(fx->c, NULL, 0, &l, &err), -ENOENT);
     assert_int_equal(l.n, 0);
     assert_null(l.items);
     assert_int_equal(err.retcode, 8039);

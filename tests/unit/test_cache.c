@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* test_cache.c - freshness, single flight, generations, invalidation and
- * failures of the cache, against the fake source of cache_fake.h. Chosen
+ * failures of the cache, against the fake source of fake_cache.h. Chosen
  * calls are held at a gate until the test opens it, so every interleaving
  * below happens exactly as written; the clock is fake, so nothing depends on
  * how fast the machine is. */
-#include "cache_fake.h"
+#include "fake_cache.h"
 
 #define HANG_GUARD_S 30 /* only so a broken cache fails instead of hanging */
 
@@ -171,11 +172,16 @@ static void test_fresh_hit_makes_no_call(void **state)
     inst_snap_put(b);
 }
 
-static void test_expiry_refetches(void **state)
+static void expire(void) { advance(TTL_MS); }
+static void invalidate(void) { cache_invalidate_instances(C); }
+
+/* Once make_stale has made the first read stale, the next read fetches anew:
+ * a newer generation, the source's second answer. */
+static void assert_refetch_after(void (*make_stale)(void))
 {
     inst_snap *a, *b;
     read_instances(&a);
-    advance(TTL_MS);
+    make_stale();
     read_instances(&b);
     assert_int_equal(fake_calls(F_INST), 2);
     assert_true(b->generation > a->generation);
@@ -183,6 +189,8 @@ static void test_expiry_refetches(void **state)
     inst_snap_put(a);
     inst_snap_put(b);
 }
+
+static void test_expiry_refetches(void **state) { assert_refetch_after(expire); }
 
 static void test_sorted_and_found_without_calls(void **state)
 {
@@ -289,14 +297,7 @@ static void test_invalidation_during_fetch_forces_new_fetch(void **state)
 
 static void test_invalidation_of_fresh_data_refetches(void **state)
 {
-    inst_snap *a, *b;
-    read_instances(&a);
-    cache_invalidate_instances(C);
-    read_instances(&b);
-    assert_int_equal(fake_calls(F_INST), 2);
-    assert_string_equal(b->list.items[0].state, "state-2");
-    inst_snap_put(a);
-    inst_snap_put(b);
+    assert_refetch_after(invalidate);
 }
 
 /* ---- failures ---- */

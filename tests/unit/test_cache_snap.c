@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: MIT */
 /* test_cache_snap.c - what a snapshot holds: image lists and lookups by ID,
  * the by-name link table (escaping, collisions), and snapshots outliving the
- * cache's newer data. Single-threaded, against the fake of cache_fake.h. */
-#include "cache_fake.h"
+ * cache's newer data. Single-threaded, against the fake of fake_cache.h. */
+#include "fake_cache.h"
 
 /* ---- images ---- */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_config.c - where settings and keys come from: every precedence rule,
  * the UCloud CLI's profiles, broken files, permission warnings, number
  * checks, and that no message ever shows a private key. Each test runs with
@@ -93,6 +94,15 @@ static int resolve(const config_options *opt, fs_config *cfg, char *why, size_t 
     return config_resolve(opt, HOME, fake_getenv, cfg, why, len);
 }
 
+/* Resolves, which must succeed (a failure shows why). */
+static void resolve_ok(const config_options *opt, fs_config *cfg)
+{
+    char why[512];
+    int rc = resolve(opt, cfg, why, sizeof why);
+    if (rc != 0)
+        fail_msg("config_resolve: %d: %s", rc, why);
+}
+
 static void set_env_keys(void)
 {
     setenv_fake("UCLOUD_PUBLIC_KEY", "env-public");
@@ -110,6 +120,13 @@ static const char *CLI_CONFIG =
     " {\"profile\": \"work\", \"active\": true, \"region\": \"cn-bj2\", \"zone\": \"cn-bj2-04\","
     " \"project_id\": \"org-work\", \"base_url\": \"http://127.0.0.1:9\", \"timeout_sec\": 30}]";
 
+/* The UCloud CLI's two files: profiles "default" and "work" (the active one). */
+static void write_cli_profiles(void)
+{
+    write_file(".ucloud/config.json", CLI_CONFIG, 0644);
+    write_file(".ucloud/credential.json", CLI_CREDS, 0600);
+}
+
 static void assert_no_secret(const char *text)
 {
     assert_null(strstr(text, SECRET_ENV));
@@ -125,8 +142,7 @@ static void test_defaults(void **state)
 {
     set_env_keys();
     fs_config cfg;
-    char why[512];
-    assert_int_equal(resolve(&(config_options){0}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.endpoint, "https://api.compshare.cn");
     assert_string_equal(cfg.region, "cn-wlcb");
     assert_null(cfg.zone);
@@ -153,20 +169,19 @@ static void test_key_precedence(void **state)
     char keys[512];
     snprintf(keys, sizeof keys, "%s", in_home("keys.json"));
     fs_config cfg;
-    char why[512];
 
-    assert_int_equal(resolve(&(config_options){.credentials = keys}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){.credentials = keys}, &cfg);
     assert_string_equal(cfg.public_key, "file-public"); /* option beats environment */
     assert_string_equal(cfg.private_key, SECRET_FILE);
     assert_string_equal(cfg.key_source, keys);
     fs_config_free(&cfg);
 
-    assert_int_equal(resolve(&(config_options){0}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.public_key, "env-public"); /* environment beats CLI file */
     fs_config_free(&cfg);
 
     memset(ENV, 0, sizeof ENV);
-    assert_int_equal(resolve(&(config_options){0}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.public_key, "cli-public");
     assert_string_equal(cfg.private_key, SECRET_CLI);
     assert_non_null(strstr(cfg.key_source, "credential.json"));
@@ -176,13 +191,11 @@ static void test_key_precedence(void **state)
 
 static void test_setting_precedence(void **state)
 {
-    write_file(".ucloud/config.json", CLI_CONFIG, 0644);
-    write_file(".ucloud/credential.json", CLI_CREDS, 0600);
+    write_cli_profiles();
     fs_config cfg;
-    char why[512];
 
     /* the active profile ("work") */
-    assert_int_equal(resolve(&(config_options){0}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.profile, "work");
     assert_string_equal(cfg.endpoint, "http://127.0.0.1:9");
     assert_string_equal(cfg.region, "cn-bj2");
@@ -196,7 +209,7 @@ static void test_setting_precedence(void **state)
     setenv_fake("UCLOUD_REGION", "cn-gd");
     setenv_fake("UCLOUD_ZONE", "cn-gd-01");
     setenv_fake("UCLOUD_PROJECT_ID", "org-env");
-    assert_int_equal(resolve(&(config_options){0}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.endpoint, "http://10.0.0.1:8080");
     assert_string_equal(cfg.region, "cn-gd");
     assert_string_equal(cfg.zone, "cn-gd-01");
@@ -206,7 +219,7 @@ static void test_setting_precedence(void **state)
     /* options beat the environment; "zone=" means all zones */
     config_options opt = {.endpoint = "https://example.test", .region = "cn-wlcb", .zone = "",
                           .project_id = "org-opt", .timeout = "5"};
-    assert_int_equal(resolve(&opt, &cfg, why, sizeof why), 0);
+    resolve_ok(&opt, &cfg);
     assert_string_equal(cfg.endpoint, "https://example.test");
     assert_string_equal(cfg.region, "cn-wlcb");
     assert_null(cfg.zone);
@@ -219,20 +232,18 @@ static void test_setting_precedence(void **state)
 
 static void test_profile_explicit_and_env(void **state)
 {
-    write_file(".ucloud/config.json", CLI_CONFIG, 0644);
-    write_file(".ucloud/credential.json", CLI_CREDS, 0600);
+    write_cli_profiles();
     fs_config cfg;
-    char why[512];
 
     setenv_fake("UCLOUD_PROFILE", "default"); /* env beats the active one */
-    assert_int_equal(resolve(&(config_options){0}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.profile, "default");
     assert_string_equal(cfg.public_key, "cli-public");
     assert_string_equal(cfg.region, "cn-sh2");
     assert_string_equal(cfg.endpoint, "https://api.ucloud.cn"); /* CLI's trailing '/' dropped */
     fs_config_free(&cfg);
 
-    assert_int_equal(resolve(&(config_options){.profile = "work"}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){.profile = "work"}, &cfg);
     assert_string_equal(cfg.profile, "work"); /* option beats env */
     assert_string_equal(cfg.public_key, "work-public");
     assert_string_equal(cfg.private_key, SECRET_OTHER);
@@ -247,8 +258,7 @@ static void test_profile_default_fallback(void **state)
                " {\"profile\": \"default\", \"region\": \"cn-def\"}]", 0644);
     write_file(".ucloud/credential.json", CLI_CREDS, 0600);
     fs_config cfg;
-    char why[512];
-    assert_int_equal(resolve(&(config_options){0}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.profile, "default");
     assert_string_equal(cfg.region, "cn-def");
     assert_string_equal(cfg.public_key, "cli-public");
@@ -256,7 +266,7 @@ static void test_profile_default_fallback(void **state)
 
     /* no config.json at all: still "default", settings from defaults */
     unlink(in_home(".ucloud/config.json"));
-    assert_int_equal(resolve(&(config_options){0}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.profile, "default");
     assert_string_equal(cfg.region, "cn-wlcb");
     fs_config_free(&cfg);
@@ -264,8 +274,7 @@ static void test_profile_default_fallback(void **state)
 
 static void test_profile_missing(void **state)
 {
-    write_file(".ucloud/config.json", CLI_CONFIG, 0644);
-    write_file(".ucloud/credential.json", CLI_CREDS, 0600);
+    write_cli_profiles();
     set_env_keys();
     fs_config cfg;
     char why[512];
@@ -337,23 +346,23 @@ static void test_credentials_option_missing_file(void **state)
 static void test_permission_warning(void **state)
 {
     fs_config cfg;
-    char why[512], keys[512];
+    char keys[512];
     snprintf(keys, sizeof keys, "%s", in_home("keys.json"));
     write_file("keys.json",
                "{\"public_key\": \"file-public\", \"private_key\": \"" SECRET_FILE "\"}", 0644);
-    assert_int_equal(resolve(&(config_options){.credentials = keys}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){.credentials = keys}, &cfg);
     assert_non_null(strstr(cfg.warning, keys));
     assert_no_secret(cfg.warning);
     fs_config_free(&cfg);
 
     assert_int_equal(chmod(keys, 0600), 0);
-    assert_int_equal(resolve(&(config_options){.credentials = keys}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){.credentials = keys}, &cfg);
     assert_string_equal(cfg.warning, "");
     fs_config_free(&cfg);
 
     /* the CLI's file too, also when an explicit profile made it read early */
     write_file(".ucloud/credential.json", CLI_CREDS, 0640);
-    assert_int_equal(resolve(&(config_options){.profile = "work"}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){.profile = "work"}, &cfg);
     assert_non_null(strstr(cfg.warning, "credential.json"));
     fs_config_free(&cfg);
 }
@@ -387,8 +396,7 @@ static void test_half_env_pair_warns(void **state)
     write_file(".ucloud/credential.json", CLI_CREDS, 0600);
     setenv_fake("UCLOUD_PUBLIC_KEY", "env-public");
     fs_config cfg;
-    char why[512];
-    assert_int_equal(resolve(&(config_options){0}, &cfg, why, sizeof why), 0);
+    resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.public_key, "cli-public");
     assert_non_null(strstr(cfg.warning, "UCLOUD_PRIVATE_KEY"));
     fs_config_free(&cfg);

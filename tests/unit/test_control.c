@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_control.c - parsing of control writes (valid and invalid) and dispatch. */
 #include <errno.h>
 #include <setjmp.h>
@@ -45,6 +46,20 @@ static void expect_einval(const char *file, const char *text, size_t len, const 
 static void expect_bad(const char *file, const char *text, const char *reason)
 {
     expect_einval(file, text, strlen(text), reason);
+}
+
+/* A value of max characters c is accepted (verb, with that argument); one
+ * character more is rejected with reason. */
+static void expect_max_length(const char *file, char c, size_t max, control_verb verb,
+                              const char *reason)
+{
+    char text[80];
+    assert_true(max + 1 < sizeof text);
+    memset(text, c, max + 1);
+    text[max + 1] = '\0';
+    expect_bad(file, text, reason);
+    text[max] = '\0';
+    expect_ok(file, text, verb, text);
 }
 
 static void test_ctl_valid(void **state)
@@ -122,12 +137,7 @@ static void test_image_file(void **state)
     expect_bad("image", "img;rm -rf\n", "single word");
     expect_bad("image", "img;rm\n", "may only contain");
     expect_bad("image", "a\nb\n", "more than one line");
-    char id[80];
-    memset(id, 'a', 65);
-    id[65] = '\0';
-    expect_bad("image", id, "too long");
-    id[64] = '\0';
-    expect_ok("image", id, CTL_REINSTALL, id);
+    expect_max_length("image", 'a', 64, CTL_REINSTALL, "too long");
 }
 
 static void test_name_file(void **state)
@@ -143,12 +153,7 @@ static void test_name_file(void **state)
     expect_bad("name", "\xed\xa0\x80\n", "UTF-8");             /* surrogate */
     expect_bad("name", "\xe8\xae\n", "UTF-8");                 /* cut short */
     expect_bad("name", "one\ntwo\n", "more than one line");
-    char name[80];
-    memset(name, 'n', 64);
-    name[64] = '\0';
-    expect_bad("name", name, "64 characters long: at most 63");
-    name[63] = '\0';
-    expect_ok("name", name, CTL_RENAME, name);
+    expect_max_length("name", 'n', 63, CTL_RENAME, "64 characters long: at most 63");
     /* the limit counts characters, not bytes: 63 Chinese characters (189
      * bytes) are allowed, as the API allows them; 64 are not */
     char zh[256] = "";

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_decode.c - decoding API answers with every quirk of compshare-api.md:
  * RetCode and numbers as strings, floats for integers, missing fields, wrong
  * types, unknown fields, Chinese text; and secrets kept out of info.json. */
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "decode.h"
+#include "utf8.h"
 
 static cJSON *answer_of(const char *body, int *retcode, char *msg, size_t msg_len)
 {
@@ -105,22 +107,22 @@ static void test_message_cleaned(void **state)
 static void test_clean_text(void **state)
 {
     char out[16];
-    decode_clean_text(out, sizeof out, "bad\xff\xfe utf8");
+    utf8_clean_line(out, sizeof out, "bad\xff\xfe utf8");
     assert_string_equal(out, "bad?? utf8");
-    decode_clean_text(out, sizeof out, "over\xc0\xafong"); /* overlong '/' */
+    utf8_clean_line(out, sizeof out, "over\xc0\xafong"); /* overlong '/' */
     assert_string_equal(out, "over??ong");
     /* cut at a character boundary, marked with "..." */
-    decode_clean_text(out, sizeof out, "训练机训练机训练机");
+    utf8_clean_line(out, sizeof out, "训练机训练机训练机");
     assert_true(strlen(out) <= 15);
     assert_string_equal(out, "训练机训...");
-    decode_clean_text(out, sizeof out, "0123456789abcdefghij");
+    utf8_clean_line(out, sizeof out, "0123456789abcdefghij");
     assert_string_equal(out, "0123456789ab...");
-    decode_clean_text(out, sizeof out, "fits exactly 15");
+    utf8_clean_line(out, sizeof out, "fits exactly 15");
     assert_string_equal(out, "fits exactly 15");
-    decode_clean_text(out, sizeof out, NULL);
+    utf8_clean_line(out, sizeof out, NULL);
     assert_string_equal(out, "");
     char tiny[2];
-    decode_clean_text(tiny, sizeof tiny, "long text");
+    utf8_clean_line(tiny, sizeof tiny, "long text");
     assert_string_equal(tiny, "l");
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_errlog.c - the lines of the `error` files, per instance and per mount. */
 #include <errno.h>
 #include <pthread.h>
@@ -35,15 +36,29 @@ static void assert_line(const char *text, const char *rest)
     assert_string_equal(text + 21, rest);
 }
 
+/* A file's text (malloc'd, freed here): empty when want is "", else want after
+ * the timestamp. */
+static void check_text(char *text, const char *want)
+{
+    if (*want)
+        assert_line(text, want);
+    else
+        assert_string_equal(text, "");
+    free(text);
+}
+
+static void check_instance(errlog *e, const char *uhost_id, const char *want)
+{
+    check_text(errlog_instance_text(e, uhost_id), want);
+}
+
+static void check_mount(errlog *e, const char *want) { check_text(errlog_mount_text(e), want); }
+
 static void test_empty(void **state)
 {
     errlog *e = errlog_new();
-    char *t = errlog_instance_text(e, "uhost-1");
-    assert_string_equal(t, "");
-    free(t);
-    t = errlog_mount_text(e);
-    assert_string_equal(t, "");
-    free(t);
+    check_instance(e, "uhost-1", "");
+    check_mount(e, "");
     errlog_free(e);
 }
 
@@ -54,16 +69,10 @@ static void test_record_instance_and_mount(void **state)
     errlog_record(e, "uhost-1a2b", "reboot", &err);
     const char *want = "reboot uhost-1a2b: EBUSY: InstanceOperationInProgress: another "
                        "operation (RetCode 8042)\n";
-    char *t = errlog_instance_text(e, "uhost-1a2b");
-    assert_line(t, want);
-    free(t);
-    t = errlog_mount_text(e);
-    assert_line(t, want);
-    free(t);
+    check_instance(e, "uhost-1a2b", want);
+    check_mount(e, want);
     /* other instances are untouched */
-    t = errlog_instance_text(e, "uhost-other");
-    assert_string_equal(t, "");
-    free(t);
+    check_instance(e, "uhost-other", "");
     errlog_free(e);
 }
 
@@ -73,15 +82,11 @@ static void test_mount_only(void **state)
     api_error err = make_err(-EIO, 0, "connection refused");
     err.http_status = 0;
     errlog_record(e, NULL, "read instances", &err);
-    char *t = errlog_mount_text(e);
-    assert_line(t, "read instances: EIO: connection refused\n");
-    free(t);
+    check_mount(e, "read instances: EIO: connection refused\n");
     api_error http = make_err(-EIO, 0, "bad gateway");
     http.http_status = 502;
     errlog_record(e, NULL, "read images", &http);
-    t = errlog_mount_text(e);
-    assert_line(t, "read images: EIO: bad gateway (HTTP 502)\n");
-    free(t);
+    check_mount(e, "read images: EIO: bad gateway (HTTP 502)\n");
     errlog_free(e);
 }
 
@@ -91,10 +96,9 @@ static void test_outcome_unknown(void **state)
     api_error err = make_err(-ETIMEDOUT, 0, "no answer within 15 s");
     err.outcome_unknown = true;
     errlog_record(e, "uhost-1", "stop", &err);
-    char *t = errlog_instance_text(e, "uhost-1");
-    assert_line(t, "stop uhost-1: ETIMEDOUT: no answer within 15 s; outcome unknown: the request "
+    check_instance(e, "uhost-1",
+                   "stop uhost-1: ETIMEDOUT: no answer within 15 s; outcome unknown: the request "
                    "was sent but no answer came in time; check status before retrying\n");
-    free(t);
     errlog_free(e);
 }
 
@@ -110,9 +114,7 @@ static void test_one_line(void **state)
     free(t);
     api_error blank = {0};
     errlog_record(e, "uhost-1", "start", &blank); /* nothing filled in: still a clear line */
-    t = errlog_instance_text(e, "uhost-1");
-    assert_line(t, "start uhost-1: EIO: failed\n");
-    free(t);
+    check_instance(e, "uhost-1", "start uhost-1: EIO: failed\n");
     errlog_free(e);
 }
 
@@ -124,21 +126,14 @@ static void test_latest_wins_and_clear(void **state)
     errlog_record(e, "uhost-1", "reboot", &a);
     errlog_record(e, "uhost-2", "stop", &a);
     errlog_record(e, "uhost-1", "start", &b);
-    char *t = errlog_instance_text(e, "uhost-1");
-    assert_line(t, "start uhost-1: EPERM: InvalidInstanceState (RetCode 8041)\n");
-    free(t);
+    check_instance(e, "uhost-1", "start uhost-1: EPERM: InvalidInstanceState (RetCode 8041)\n");
 
     errlog_clear_instance(e, "uhost-1");
-    t = errlog_instance_text(e, "uhost-1");
-    assert_string_equal(t, "");
-    free(t);
+    check_instance(e, "uhost-1", "");
     /* the mount's file keeps the last failure; uhost-2 keeps its own */
-    t = errlog_mount_text(e);
-    assert_line(t, "start uhost-1: EPERM: InvalidInstanceState (RetCode 8041)\n");
-    free(t);
-    t = errlog_instance_text(e, "uhost-2");
-    assert_line(t, "stop uhost-2: EBUSY: InstanceOperationInProgress (RetCode 8042)\n");
-    free(t);
+    check_mount(e, "start uhost-1: EPERM: InvalidInstanceState (RetCode 8041)\n");
+    check_instance(e, "uhost-2",
+                   "stop uhost-2: EBUSY: InstanceOperationInProgress (RetCode 8042)\n");
     errlog_clear_instance(e, "uhost-never");
     errlog_free(e);
 }
@@ -156,9 +151,7 @@ static void test_many_instances(void **state)
     for (int k = 0; k < 300; k++) {
         snprintf(id, sizeof id, "uhost-%03d", k);
         snprintf(want, sizeof want, "reboot %s: EBUSY: %s (RetCode 8042)\n", id, id);
-        char *t = errlog_instance_text(e, id);
-        assert_line(t, want);
-        free(t);
+        check_instance(e, id, want);
     }
     errlog_free(e);
 }

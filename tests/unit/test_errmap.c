@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* test_errmap.c - every row of docs/errors.md maps to its errno, and the
- * transport failures map to the filesystem.md classes. */
+ * transport failures map to the errno classes of the README. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

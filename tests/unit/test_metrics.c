@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_metrics.c - /metrics follows the Prometheus text exposition grammar,
  * escapes label values, and its counters count. */
 #include <errno.h>

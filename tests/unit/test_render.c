@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_render.c - the text of every instance and image file. */
 #include <errno.h>
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "assert_text.h"
 #include "render.h"
 
 static char *S(const char *s) { return (char *)s; }
@@ -61,36 +63,49 @@ static char *render_inst(const api_instance *i, const char *file)
     return strbuf_take(&b, NULL);
 }
 
-#define assert_renders(inst, file, expected)                                                    \
-    do {                                                                                        \
-        char *got_ = render_inst((inst), (file));                                               \
-        assert_string_equal(got_, (expected));                                                  \
-        free(got_);                                                                             \
-    } while (0)
+#define assert_renders(inst, file, expected) assert_text(render_inst((inst), (file)), (expected))
+
+/* A file of an instance and the text it must render as. */
+typedef struct rendering {
+    const char *file, *text;
+} rendering;
+
+static void assert_renders_all(const api_instance *i, const rendering *r, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        char *got = render_inst(i, r[k].file);
+        if (strcmp(got, r[k].text) != 0)
+            fail_msg("%s renders \"%s\", expected \"%s\"", r[k].file, got, r[k].text);
+        free(got);
+    }
+}
 
 static void test_instance_values(void **state)
 {
     api_instance i = full_instance();
-    assert_renders(&i, "status", "Running\n");
-    assert_renders(&i, "name", "训练机 A\n");
-    assert_renders(&i, "image", "compshareImage-abc\n");
-    assert_renders(&i, "zone", "cn-wlcb-01\n");
-    assert_renders(&i, "region", "cn-wlcb\n");
-    assert_renders(&i, "gpu_type", "4090\n");
-    assert_renders(&i, "gpu_count", "2\n");
-    assert_renders(&i, "gpu_memory_gb", "24\n");
-    assert_renders(&i, "cpu", "16\n");
-    assert_renders(&i, "memory_mb", "65536\n");
-    assert_renders(&i, "ssh", "ssh root@10.0.0.5 -p 22\n");
-    assert_renders(&i, "image_name", "Ubuntu 22.04\n");
-    assert_renders(&i, "instance_type", "UHost\n");
-    assert_renders(&i, "machine_type", "G\n");
-    assert_renders(&i, "charge_type", "Postpay\n");
-    assert_renders(&i, "tag", "Default\n");
-    assert_renders(&i, "create_time", "1700000000\n");
-    assert_renders(&i, "expire_time", "1800000000\n");
-    assert_renders(&i, "cpu_usage", "12.5\n");
-    assert_renders(&i, "mem_usage", "40\n");
+    static const rendering files[] = {
+        {"status", "Running\n"},
+        {"name", "训练机 A\n"},
+        {"image", "compshareImage-abc\n"},
+        {"zone", "cn-wlcb-01\n"},
+        {"region", "cn-wlcb\n"},
+        {"gpu_type", "4090\n"},
+        {"gpu_count", "2\n"},
+        {"gpu_memory_gb", "24\n"},
+        {"cpu", "16\n"},
+        {"memory_mb", "65536\n"},
+        {"ssh", "ssh root@10.0.0.5 -p 22\n"},
+        {"image_name", "Ubuntu 22.04\n"},
+        {"instance_type", "UHost\n"},
+        {"machine_type", "G\n"},
+        {"charge_type", "Postpay\n"},
+        {"tag", "Default\n"},
+        {"create_time", "1700000000\n"},
+        {"expire_time", "1800000000\n"},
+        {"cpu_usage", "12.5\n"},
+        {"mem_usage", "40\n"},
+    };
+    assert_renders_all(&i, files, sizeof files / sizeof files[0]);
 }
 
 static void test_instance_lists(void **state)
@@ -117,16 +132,13 @@ static void test_instance_one_line(void **state)
 static void test_instance_missing_fields(void **state)
 {
     api_instance i = empty_instance();
-    /* an empty State is the API saying it does not know */
-    assert_renders(&i, "status", "Unknown\n");
-    assert_renders(&i, "name", "");
-    assert_renders(&i, "zone", "");
-    assert_renders(&i, "region", "");
-    assert_renders(&i, "gpu_count", "0\n");
-    assert_renders(&i, "create_time", "");
-    assert_renders(&i, "expire_time", "");
-    assert_renders(&i, "cpu_usage", "");
-    assert_renders(&i, "info.json", "");
+    /* status: an empty State is the API saying it does not know */
+    static const rendering files[] = {
+        {"status", "Unknown\n"}, {"name", ""},         {"zone", ""},
+        {"region", ""},          {"gpu_count", "0\n"}, {"create_time", ""},
+        {"expire_time", ""},     {"cpu_usage", ""},    {"info.json", ""},
+    };
+    assert_renders_all(&i, files, sizeof files / sizeof files[0]);
 }
 
 static void test_instance_info_json_newline(void **state)
@@ -193,12 +205,7 @@ static char *render_img(const api_image *img, const api_progress *p, const char 
     return strbuf_take(&b, NULL);
 }
 
-#define assert_image(img, p, file, expected)                                                     \
-    do {                                                                                        \
-        char *got_ = render_img((img), (p), (file));                                            \
-        assert_string_equal(got_, (expected));                                                  \
-        free(got_);                                                                             \
-    } while (0)
+#define assert_image(img, p, file, expected) assert_text(render_img((img), (p), (file)), (expected))
 
 static void test_image_files(void **state)
 {

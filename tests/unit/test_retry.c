@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_retry.c - which failures are sent again, and the backoff between. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,61 +13,79 @@
 #define READ false
 #define MUTATING true
 
+/* What came back from one attempt. */
+typedef struct answer {
+    transport_failure failure;
+    long http_status;
+    int retcode; /* -1: the body was not a readable API answer */
+} answer;
+
+#define N(a) (sizeof(a) / sizeof *(a))
+
+/* Each answer is classified as want. */
+static void expect_verdict(bool mutating, const answer *cases, size_t n, retry_verdict want)
+{
+    for (size_t i = 0; i < n; i++) {
+        const answer *a = &cases[i];
+        retry_verdict got = retry_classify(mutating, a->failure, a->http_status, a->retcode);
+        if (got != want)
+            fail_msg("%s, failure %d, HTTP %ld, RetCode %d: verdict %d, expected %d",
+                     mutating ? "mutating" : "read", a->failure, a->http_status, a->retcode, got,
+                     want);
+    }
+}
+
 static void test_reads_retry_on_transient_failures(void **state)
 {
-    assert_int_equal(retry_classify(READ, TRANSPORT_NOT_SENT, 0, -1), RETRY_AGAIN);
-    assert_int_equal(retry_classify(READ, TRANSPORT_TIMEOUT_SENT, 0, -1), RETRY_AGAIN);
-    assert_int_equal(retry_classify(READ, TRANSPORT_BROKEN_SENT, 0, -1), RETRY_AGAIN);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 429, -1), RETRY_AGAIN);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 500, -1), RETRY_AGAIN);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 502, -1), RETRY_AGAIN);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 503, -1), RETRY_AGAIN);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 200, 150), RETRY_AGAIN);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 200, 153), RETRY_AGAIN);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 200, 110), RETRY_AGAIN);
-    /* malformed body under 200 */
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 200, -1), RETRY_AGAIN);
+    static const answer cases[] = {
+        {TRANSPORT_NOT_SENT, 0, -1},    {TRANSPORT_TIMEOUT_SENT, 0, -1},
+        {TRANSPORT_BROKEN_SENT, 0, -1}, {TRANSPORT_OK, 429, -1},
+        {TRANSPORT_OK, 500, -1},        {TRANSPORT_OK, 502, -1},
+        {TRANSPORT_OK, 503, -1},        {TRANSPORT_OK, 200, 150},
+        {TRANSPORT_OK, 200, 153},       {TRANSPORT_OK, 200, 110},
+        {TRANSPORT_OK, 200, -1}, /* malformed body under 200 */
+    };
+    expect_verdict(READ, cases, N(cases), RETRY_AGAIN);
 }
 
 static void test_reads_stop_on_final_answers(void **state)
 {
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 200, 0), RETRY_DONE);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 200, 171), RETRY_DONE);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 200, 8039), RETRY_DONE);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 404, -1), RETRY_DONE);
-    assert_int_equal(retry_classify(READ, TRANSPORT_OK, 403, -1), RETRY_DONE);
-    assert_int_equal(retry_classify(READ, TRANSPORT_REFUSED, 302, -1), RETRY_DONE);
-    assert_int_equal(retry_classify(READ, TRANSPORT_TOO_LARGE, 200, -1), RETRY_DONE);
+    static const answer cases[] = {
+        {TRANSPORT_OK, 200, 0},         {TRANSPORT_OK, 200, 171}, {TRANSPORT_OK, 200, 8039},
+        {TRANSPORT_OK, 404, -1},        {TRANSPORT_OK, 403, -1},  {TRANSPORT_REFUSED, 302, -1},
+        {TRANSPORT_TOO_LARGE, 200, -1},
+    };
+    expect_verdict(READ, cases, N(cases), RETRY_DONE);
 }
 
 /* A state-changing call is resent only when it certainly did not run. */
 static void test_mutating_resent_only_when_not_run(void **state)
 {
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_NOT_SENT, 0, -1), RETRY_AGAIN);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 429, -1), RETRY_AGAIN);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 200, 153), RETRY_AGAIN);
+    static const answer cases[] = {
+        {TRANSPORT_NOT_SENT, 0, -1},
+        {TRANSPORT_OK, 429, -1},
+        {TRANSPORT_OK, 200, 153},
+    };
+    expect_verdict(MUTATING, cases, N(cases), RETRY_AGAIN);
 }
 
 static void test_mutating_ambiguous(void **state)
 {
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_TIMEOUT_SENT, 0, -1), RETRY_AMBIGUOUS);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_BROKEN_SENT, 0, -1), RETRY_AMBIGUOUS);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 500, -1), RETRY_AMBIGUOUS);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 502, -1), RETRY_AMBIGUOUS);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 503, -1), RETRY_AMBIGUOUS);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 200, 110), RETRY_AMBIGUOUS);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 200, -1), RETRY_AMBIGUOUS);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_TOO_LARGE, 200, -1), RETRY_AMBIGUOUS);
+    static const answer cases[] = {
+        {TRANSPORT_TIMEOUT_SENT, 0, -1}, {TRANSPORT_BROKEN_SENT, 0, -1}, {TRANSPORT_OK, 500, -1},
+        {TRANSPORT_OK, 502, -1},         {TRANSPORT_OK, 503, -1},        {TRANSPORT_OK, 200, 110},
+        {TRANSPORT_OK, 200, -1},         {TRANSPORT_TOO_LARGE, 200, -1},
+    };
+    expect_verdict(MUTATING, cases, N(cases), RETRY_AMBIGUOUS);
 }
 
 static void test_mutating_definite_answers_are_final(void **state)
 {
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 200, 0), RETRY_DONE);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 200, 150), RETRY_DONE);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 200, 8042), RETRY_DONE);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 200, 171), RETRY_DONE);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_OK, 400, -1), RETRY_DONE);
-    assert_int_equal(retry_classify(MUTATING, TRANSPORT_REFUSED, 301, -1), RETRY_DONE);
+    static const answer cases[] = {
+        {TRANSPORT_OK, 200, 0},   {TRANSPORT_OK, 200, 150}, {TRANSPORT_OK, 200, 8042},
+        {TRANSPORT_OK, 200, 171}, {TRANSPORT_OK, 400, -1},  {TRANSPORT_REFUSED, 301, -1},
+    };
+    expect_verdict(MUTATING, cases, N(cases), RETRY_DONE);
 }
 
 /* Full jitter: every draw lies in [0, cap], the cap doubles per attempt up to

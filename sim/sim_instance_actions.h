@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* sim_instance_actions.h - the instance actions of compshare-sim, and the
+ * checks that the image actions share with them. */
+#ifndef SIM_INSTANCE_ACTIONS_H
+#define SIM_INSTANCE_ACTIONS_H
+
+#include "sim_call.h"
+
+/* Describe, Reboot, Stop, Start, Reinstall, ModifyName. */
+extern const sim_action_entry sim_instance_actions[];
+
+/* Region, Zone, UHostId and also_required (unless NULL) must be present, the
+ * instance must be in that zone. Returns 0 and sets *out, or an error code. */
+int sim_find_instance_arg(sim_call *c, const char *also_required, sim_instance **out);
+/* The lock, a custom image in the making, then the state: 0 when op may start. */
+int sim_check_can_operate(sim_call *c, const sim_instance *in, const char *what, sim_state need,
+                          sim_state or_need);
+
+#endif

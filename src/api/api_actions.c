@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/* api_actions.c - the state-changing calls: reboot, stop, start, reinstall,
+ * rename, and making a custom image. Each is sent with mutating = true, so
+ * api_call never resends one that may have run (see retry.h). */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "api_internal.h"
+#include "decode.h"
+#include "zone.h"
+
+/* Start the params of an action on one instance: Region from its own zone.
+ * On failure err is filled and p is freed. */
+static int instance_request(api_client *c, params *p, const char *action, const char *zone,
+                            const char *uhost_id, api_error *err)
+{
+    params_init(p);
+    if (!uhost_id || !uhost_id[0])
+        return api_local_error(err, action, -EINVAL, "%s: no instance ID given", action);
+    bool own_zone = zone && zone[0];
+    char region[128];
+    zone_region(own_zone ? zone : "", region, sizeof region);
+    int rc = params_add(p, "Action", action);
+    if (!rc && own_zone)
+        rc = params_add(p, "Region", region);
+    if (!rc && (own_zone || api_client_zone(c)[0])) /* else Region defaults to the configured one */
+        rc = params_add(p, "Zone", own_zone ? zone : api_client_zone(c));
+    if (!rc)
+        rc = params_add(p, "UHostId", uhost_id);
+    if (rc) {
+        params_free(p);
+        return api_local_error(err, action, rc, "%s: out of memory", action);
+    }
+    return 0;
+}
+
+/* Add an optional parameter (skipped when value is NULL or empty). */
+static int add_optional(params *p, const char *name, const char *value, const char *action,
+                        api_error *err)
+{
+    if (!value || !value[0])
+        return 0;
+    int rc = params_add(p, name, value);
+    if (rc) {
+        params_free(p);
+        return api_local_error(err, action, rc, "%s: out of memory", action);
+    }
+    return 0;
+}
+
+static int send_mutating(api_client *c, params *p, cJSON **answer, api_error *err)
+{
+    int rc = api_call(c, p, true, answer, err);
+    params_free(p);
+    return rc;
+}
+
+static int simple_instance_action(api_client *c, const char *action, const char *zone,
+                                  const char *uhost_id, api_error *err)
+{
+    params p;
+    int rc = instance_request(c, &p, action, zone, uhost_id, err);
+    return rc ? rc : send_mutating(c, &p, NULL, err);
+}
+
+int api_reboot(api_client *c, const char *zone, const char *uhost_id, api_error *err)
+{
+    return simple_instance_action(c, "RebootCompShareInstance", zone, uhost_id, err);
+}
+
+int api_stop(api_client *c, const char *zone, const char *uhost_id, api_error *err)
+{
+    return simple_instance_action(c, "StopCompShareInstance", zone, uhost_id, err);
+}
+
+int api_start(api_client *c, const char *zone, const char *uhost_id, api_error *err)
+{
+    return simple_instance_action(c, "StartCompShareInstance", zone, uhost_id, err);
+}
+
+int api_reinstall(api_client *c, const char *zone, const char *uhost_id, const char *image_id,
+                  const char *password, api_error *err)
+{
+    static const char action[] = "ReinstallCompShareInstance";
+    if (!image_id || !image_id[0])
+        return api_local_error(err, action, -EINVAL, "%s: no image ID given", action);
+    params p;
+    int rc = instance_request(c, &p, action, zone, uhost_id, err);
+    if (!rc)
+        rc = add_optional(&p, "CompShareImageId", image_id, action, err);
+    if (!rc)
+        rc = add_optional(&p, "Password", password, action, err);
+    return rc ? rc : send_mutating(c, &p, NULL, err);
+}
+
+int api_rename(api_client *c, const char *zone, const char *uhost_id, const char *name,
+               api_error *err)
+{
+    static const char action[] = "ModifyCompShareInstanceName";
+    if (!name || !name[0])
+        return api_local_error(err, action, -EINVAL, "%s: no name given", action);
+    params p;
+    int rc = instance_request(c, &p, action, zone, uhost_id, err);
+    if (!rc)
+        rc = add_optional(&p, "Name", name, action, err);
+    return rc ? rc : send_mutating(c, &p, NULL, err);
+}
+
+int api_create_custom_image(api_client *c, const char *zone, const char *uhost_id,
+                            const char *name, const char *description, char **image_id_out,
+                            api_error *err)
+{
+    static const char action[] = "CreateCompShareCustomImage";
+    if (image_id_out)
+        *image_id_out = NULL;
+    if (!name || !name[0])
+        return api_local_error(err, action, -EINVAL, "%s: no image name given", action);
+    params p;
+    int rc = instance_request(c, &p, action, zone, uhost_id, err);
+    if (!rc)
+        rc = add_optional(&p, "Name", name, action, err);
+    if (!rc)
+        rc = add_optional(&p, "Description", description, action, err);
+    cJSON *answer = NULL;
+    if (!rc)
+        rc = send_mutating(c, &p, &answer, err);
+    if (rc)
+        return rc;
+    char *id = decode_string(answer, "CompShareImageId");
+    cJSON_Delete(answer);
+    if (!id)
+        return api_local_error(err, action, -ENOMEM, "%s: out of memory", action);
+    if (!id[0]) {
+        /* It ran (RetCode 0), but the new image cannot be named. */
+        free(id);
+        return api_local_error(err, action, -EIO,
+                               "%s succeeded but its answer has no CompShareImageId", action);
+    }
+    if (image_id_out)
+        *image_id_out = id;
+    else
+        free(id);
+    return 0;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* api_internal.h - what api.c shares with api_pages.c; not a public contract. */
+#ifndef COMPSHAREFS_API_INTERNAL_H
+#define COMPSHAREFS_API_INTERNAL_H
+
+#include "api.h"
+
+/* Largest Limit the API accepts; every listing pages with it. */
+#define API_PAGE_LIMIT 100
+
+/* The configured listing scope. Strings are never NULL (empty when unset). */
+const char *api_client_region(const api_client *c);
+const char *api_client_zone(const api_client *c);
+
+/* Fill err for a failure that happened before any request was sent. */
+int api_local_error(api_error *err, const char *action, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

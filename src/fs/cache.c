@@ -1,0 +1,668 @@
+/* SPDX-License-Identifier: MIT */
+/* cache.c - single-flight, generation-checked caching of instance and image
+ * data (the contract is in cache.h).
+ *
+ * Every piece of data is an entry: the instance list, the custom and the
+ * platform image lists, and, keyed by image ID, one-image lookups and image
+ * progress. An entry holds the last published value (an immutable, refcounted
+ * cache_obj) and the newest fetch in flight. Entries are independent, so a
+ * slow fetch of one never delays a reader of another, and the lock is only
+ * held to look at entries, never across a call to the source.
+ *
+ * Tickets order fetches: each takes the next one when it starts. A value
+ * published by ticket T is replaced only by a fetch with a higher ticket, and
+ * an invalidation records the newest ticket issued so far, below which no
+ * value or fetch satisfies a reader who arrives afterwards. */
+#include "cache.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cache_snap.h"
+#include "clocks.h"
+#include "grow.h"
+
+/* Keyed entries unused for this many ttl's are dropped, and the table never
+ * holds more than KEYED_MAX entries that are not being fetched. */
+#define KEYED_IDLE_TTLS 4
+#define KEYED_IDLE_MIN_MS 1000
+#define KEYED_MAX 1024
+
+/* One fetch, shared by the reader that started it and every reader that
+ * waits for it. Freed by whoever drops the last reference (under c->mu). */
+typedef struct flight {
+    pthread_cond_t done_cv;
+    unsigned refs;
+    uint64_t ticket;
+    long long started_ms;
+    bool done;
+    int rc;         /* when val is NULL */
+    api_error err;
+    cache_obj *val; /* what the readers get on success (one reference) */
+} flight;
+
+typedef struct entry {
+    cache_obj *val;          /* last published value, or NULL */
+    uint64_t val_ticket;     /* ticket of the fetch that produced val */
+    long long val_started_ms;
+    uint64_t inval_ticket;   /* values and fetches up to this ticket are too old */
+    flight *fl;              /* newest fetch in flight, or NULL */
+} entry;
+
+typedef struct keyed {
+    char *key;
+    entry e;
+    long long used_ms;
+} keyed;
+
+typedef struct table {
+    keyed *items;
+    size_t n, cap;
+    long long swept_ms;
+} table;
+
+typedef struct stale_id {
+    char *uhost_id;
+    uint64_t ticket; /* the last ticket issued when the command succeeded */
+} stale_id;
+
+typedef enum kind { K_INST, K_CUSTOM, K_PLATFORM, K_LOOKUP, K_PROGRESS } kind;
+
+/* The values of keyed entries. */
+typedef struct lookup_obj {
+    cache_obj hdr;
+    int rc; /* 0 or -ENOENT: "does not exist" is an answer, cached like one */
+    api_error err;
+    api_image img;
+    long long fetched_at;
+} lookup_obj;
+
+typedef struct progress_obj {
+    cache_obj hdr;
+    api_progress p;
+    long long fetched_at;
+} progress_obj;
+
+struct cache {
+    cache_source src;
+    long long ttl_ms;
+    pthread_mutex_t mu;
+    uint64_t tickets; /* last ticket issued */
+    entry inst, custom, platform;
+    table lookups, progress;
+    /* Instances a command changed: a read of one of them needs instance data
+     * from a fetch with a higher ticket than recorded here. */
+    stale_id *stale;
+    size_t n_stale, cap_stale;
+    _Atomic uint64_t hits, misses, fetches, fetch_errors;
+};
+
+static long long now_ms(const cache *c)
+{
+    return c->src.now_ms ? c->src.now_ms(c->src.ctx) : clock_mono_ms();
+}
+
+long long cache_now_ms(const cache *c) { return now_ms(c); }
+
+static void count(_Atomic uint64_t *counter)
+{
+    atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
+}
+
+static void set_error(api_error *err, int rc, const char *what)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    err->err = rc;
+    snprintf(err->message, sizeof err->message, "%s", what);
+}
+
+/* ---- values of keyed entries ---- */
+
+static void lookup_destroy(cache_obj *o)
+{
+    lookup_obj *lo = (lookup_obj *)o;
+    api_image_free(&lo->img);
+    free(lo);
+}
+
+static void progress_destroy(cache_obj *o) { free(o); }
+
+/* ---- fetching (no lock held) ---- */
+
+/* A source's failure (a negative errno, cache_source's contract) with its
+ * error record completed. */
+static int source_failed(int rc, api_error *err)
+{
+    if (err->err == 0)
+        err->err = rc;
+    if (err->message[0] == '\0')
+        snprintf(err->message, sizeof err->message, "%s", strerror(-rc));
+    return rc;
+}
+
+static int fetch_instances(cache *c, uint64_t ticket, cache_obj **out, api_error *err)
+{
+    api_instance_list l = {0};
+    int rc = c->src.list_instances(c->src.ctx, &l, err);
+    if (rc != 0) {
+        api_instance_list_free(&l);
+        return source_failed(rc, err);
+    }
+    *out = inst_snap_build(&l, ticket, (long long)time(NULL));
+    return *out ? 0 : -ENOMEM;
+}
+
+static int fetch_images(cache *c, kind k, uint64_t ticket, cache_obj **out, api_error *err)
+{
+    api_image_list l = {0};
+    int rc = k == K_CUSTOM ? c->src.list_custom_images(c->src.ctx, &l, err)
+                           : c->src.list_platform_images(c->src.ctx, &l, err);
+    if (rc != 0) {
+        api_image_list_free(&l);
+        return source_failed(rc, err);
+    }
+    *out = img_snap_build(&l, ticket, (long long)time(NULL));
+    return *out ? 0 : -ENOMEM;
+}
+
+static int fetch_lookup(cache *c, const char *id, cache_obj **out, api_error *err)
+{
+    lookup_obj *lo = calloc(1, sizeof *lo);
+    if (!lo)
+        return -ENOMEM;
+    cache_obj_init(&lo->hdr, lookup_destroy);
+    int rc = c->src.find_custom_image(c->src.ctx, id, &lo->img, &lo->err);
+    if (rc != 0 && rc != -ENOENT) {
+        *err = lo->err;
+        lookup_destroy(&lo->hdr);
+        return source_failed(rc, err);
+    }
+    if (rc == -ENOENT) {
+        api_image_free(&lo->img);
+        source_failed(rc, &lo->err);
+    }
+    lo->rc = rc;
+    lo->fetched_at = (long long)time(NULL);
+    *out = &lo->hdr;
+    return 0;
+}
+
+static int fetch_progress(cache *c, const char *id, cache_obj **out, api_error *err)
+{
+    progress_obj *po = calloc(1, sizeof *po);
+    if (!po)
+        return -ENOMEM;
+    cache_obj_init(&po->hdr, progress_destroy);
+    int rc = c->src.image_progress(c->src.ctx, id, &po->p, err);
+    if (rc != 0) {
+        free(po);
+        return source_failed(rc, err);
+    }
+    po->fetched_at = (long long)time(NULL);
+    *out = &po->hdr;
+    return 0;
+}
+
+static int fetch(cache *c, kind k, const char *key, uint64_t ticket, cache_obj **out,
+                 api_error *err)
+{
+    switch (k) {
+    case K_INST: return fetch_instances(c, ticket, out, err);
+    case K_CUSTOM:
+    case K_PLATFORM: return fetch_images(c, k, ticket, out, err);
+    case K_LOOKUP: return fetch_lookup(c, key, out, err);
+    case K_PROGRESS: return fetch_progress(c, key, out, err);
+    }
+    return -EINVAL;
+}
+
+/* ---- keyed tables (under c->mu) ---- */
+
+static void entry_clear(entry *e)
+{
+    cache_obj_unref(e->val);
+    memset(e, 0, sizeof *e);
+}
+
+static void table_remove(table *t, size_t i)
+{
+    free(t->items[i].key);
+    entry_clear(&t->items[i].e);
+    t->items[i] = t->items[--t->n];
+}
+
+static long long idle_ms(const cache *c)
+{
+    long long idle = c->ttl_ms * KEYED_IDLE_TTLS;
+    return idle > KEYED_IDLE_MIN_MS ? idle : KEYED_IDLE_MIN_MS;
+}
+
+/* Drop entries nobody used for a while; an entry being fetched stays, since
+ * its fetch will publish into it. */
+static void table_sweep(cache *c, table *t, long long now)
+{
+    if (now - t->swept_ms < idle_ms(c) / 2 && t->n < KEYED_MAX)
+        return;
+    t->swept_ms = now;
+    for (size_t i = t->n; i-- > 0;)
+        if (!t->items[i].e.fl && now - t->items[i].used_ms > idle_ms(c))
+            table_remove(t, i);
+    while (t->n >= KEYED_MAX) { /* still full: drop the least recently used */
+        size_t lru = t->n;
+        for (size_t i = 0; i < t->n; i++)
+            if (!t->items[i].e.fl && (lru == t->n || t->items[i].used_ms < t->items[lru].used_ms))
+                lru = i;
+        if (lru == t->n)
+            break; /* all being fetched: let the table grow */
+        table_remove(t, lru);
+    }
+}
+
+static keyed *table_find(table *t, const char *key)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->items[i].key, key) == 0)
+            return &t->items[i];
+    return NULL;
+}
+
+static keyed *table_get(cache *c, table *t, const char *key, long long now)
+{
+    keyed *k = table_find(t, key);
+    if (!k) {
+        table_sweep(c, t, now);
+        keyed *items = array_grow(t->items, t->n, &t->cap, sizeof *items);
+        if (!items)
+            return NULL;
+        t->items = items;
+        k = &t->items[t->n];
+        memset(k, 0, sizeof *k);
+        if (!(k->key = strdup(key)))
+            return NULL;
+        /* A fetch that began before this entry existed (for an entry dropped
+         * since) may have missed an invalidation: it cannot make it fresh. */
+        k->e.inval_ticket = c->tickets;
+        t->n++;
+    }
+    k->used_ms = now;
+    return k;
+}
+
+/* The entry for (k, key); keyed entries are created when create is set.
+ * The pointer is valid only until the lock is released. */
+static entry *entry_for(cache *c, kind k, const char *key, long long now, bool create)
+{
+    switch (k) {
+    case K_INST: return &c->inst;
+    case K_CUSTOM: return &c->custom;
+    case K_PLATFORM: return &c->platform;
+    case K_LOOKUP:
+    case K_PROGRESS: {
+        table *t = k == K_LOOKUP ? &c->lookups : &c->progress;
+        keyed *ke = create ? table_get(c, t, key, now) : table_find(t, key);
+        return ke ? &ke->e : NULL;
+    }
+    }
+    return NULL;
+}
+
+/* ---- single flight (under c->mu) ---- */
+
+static bool entry_fresh(const cache *c, const entry *e, long long now)
+{
+    /* age counts from when the fetch started: the data may be that old */
+    return e->val && e->val_ticket > e->inval_ticket && now - e->val_started_ms < c->ttl_ms;
+}
+
+/* Drop a reference to f. Returns the value f held when f is freed, for the
+ * caller to unref after unlocking: the last reference to a large snapshot
+ * frees thousands of instances, which must not happen under c->mu. */
+static cache_obj *flight_put(flight *f)
+{
+    if (--f->refs > 0)
+        return NULL;
+    cache_obj *val = f->val;
+    pthread_cond_destroy(&f->done_cv);
+    free(f);
+    return val;
+}
+
+/* Record a fetch's outcome, publish it unless a later fetch already has, and
+ * wake the fetch's waiters. Consumes the reference in val; *drop is set to a
+ * value that lost its place (the one replaced, or val itself when a newer one
+ * was already published), for the caller to unref after unlocking. */
+static void flight_finish(cache *c, kind k, const char *key, flight *f, int rc, cache_obj *val,
+                          const api_error *ferr, cache_obj **drop)
+{
+    entry *e = entry_for(c, k, key, 0, false); /* NULL if dropped meanwhile */
+    if (rc == 0) {
+        if (e && f->ticket > e->val_ticket) {
+            *drop = e->val;
+            e->val = cache_obj_ref(val);
+            e->val_ticket = f->ticket;
+            e->val_started_ms = f->started_ms;
+            f->val = val;
+        } else if (e && e->val) {
+            /* a fetch that started after this one already published: its
+             * data is newer, and that is what this fetch's readers get */
+            f->val = cache_obj_ref(e->val);
+            *drop = val;
+        } else {
+            f->val = val;
+        }
+    } else {
+        count(&c->fetch_errors);
+        if (e && e->val && e->val_ticket > f->ticket) {
+            f->val = cache_obj_ref(e->val); /* newer than what failed: not stale */
+        } else {
+            f->rc = rc;
+            f->err = *ferr;
+        }
+    }
+    if (e && e->fl == f)
+        e->fl = NULL;
+    f->done = true;
+    pthread_cond_broadcast(&f->done_cv);
+}
+
+/* A reference to the value of (k, key) no older than ttl and fetched with a
+ * ticket above min_ticket, fetching it once for every reader that needs it at
+ * the same time. */
+static int cache_read(cache *c, kind k, const char *key, uint64_t min_ticket, cache_obj **out,
+                      api_error *err)
+{
+    cache_obj *drop[2] = {NULL, NULL}; /* unref'd after unlocking */
+    pthread_mutex_lock(&c->mu);
+    long long now = now_ms(c);
+    entry *e = entry_for(c, k, key, now, true);
+    if (!e) {
+        pthread_mutex_unlock(&c->mu);
+        set_error(err, -ENOMEM, "out of memory");
+        return -ENOMEM;
+    }
+    if (entry_fresh(c, e, now) && e->val_ticket > min_ticket) {
+        *out = cache_obj_ref(e->val);
+        pthread_mutex_unlock(&c->mu);
+        count(&c->hits);
+        return 0;
+    }
+    count(&c->misses);
+    flight *f = e->fl;
+    if (f && f->ticket > e->inval_ticket && f->ticket > min_ticket) {
+        f->refs++; /* join the fetch in flight */
+        while (!f->done)
+            pthread_cond_wait(&f->done_cv, &c->mu);
+    } else {
+        /* none, or one that started before an invalidation: start our own */
+        f = calloc(1, sizeof *f);
+        if (!f || pthread_cond_init(&f->done_cv, NULL) != 0) {
+            free(f);
+            pthread_mutex_unlock(&c->mu);
+            set_error(err, -ENOMEM, "out of memory");
+            return -ENOMEM;
+        }
+        f->refs = 1;
+        f->ticket = ++c->tickets;
+        f->started_ms = now;
+        e->fl = f;
+        pthread_mutex_unlock(&c->mu);
+        count(&c->fetches);
+
+        cache_obj *val = NULL;
+        api_error ferr = {0};
+        int rc = fetch(c, k, key, f->ticket, &val, &ferr);
+        if (rc == 0 && !val)
+            rc = -ENOMEM;
+        if (rc == -ENOMEM && ferr.message[0] == '\0')
+            set_error(&ferr, -ENOMEM, "out of memory");
+
+        pthread_mutex_lock(&c->mu);
+        flight_finish(c, k, key, f, rc, val, &ferr, &drop[0]);
+    }
+    int rc = 0;
+    if (f->val) {
+        *out = cache_obj_ref(f->val);
+    } else {
+        rc = f->rc;
+        if (err)
+            *err = f->err;
+    }
+    drop[1] = flight_put(f);
+    pthread_mutex_unlock(&c->mu);
+    cache_obj_unref(drop[0]);
+    cache_obj_unref(drop[1]);
+    return rc;
+}
+
+/* ---- public interface ---- */
+
+cache *cache_new(const cache_source *src, long long ttl_ms)
+{
+    if (!src || !src->list_instances || !src->list_custom_images || !src->list_platform_images ||
+        !src->find_custom_image || !src->image_progress)
+        return NULL;
+    cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        free(c);
+        return NULL;
+    }
+    c->src = *src;
+    c->ttl_ms = ttl_ms > 0 ? ttl_ms : 0;
+    return c;
+}
+
+long long cache_ttl_ms(const cache *c) { return c->ttl_ms; }
+
+static void table_free(table *t)
+{
+    while (t->n > 0)
+        table_remove(t, t->n - 1);
+    free(t->items);
+}
+
+/* No reader may be inside the cache; snapshots readers still hold stay valid. */
+void cache_free(cache *c)
+{
+    if (!c)
+        return;
+    entry_clear(&c->inst);
+    entry_clear(&c->custom);
+    entry_clear(&c->platform);
+    table_free(&c->lookups);
+    table_free(&c->progress);
+    for (size_t i = 0; i < c->n_stale; i++)
+        free(c->stale[i].uhost_id);
+    free(c->stale);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+int cache_get_instances(cache *c, inst_snap **out, api_error *err)
+{
+    cache_obj *o;
+    int rc = cache_read(c, K_INST, NULL, 0, &o, err);
+    *out = rc == 0 ? inst_snap_of(o) : NULL;
+    return rc;
+}
+
+/* ---- per-instance invalidation (under c->mu) ---- */
+
+/* Forget the instances that the published snapshot already shows as they
+ * were after their command: fetched with a higher ticket. */
+static void stale_sweep(cache *c)
+{
+    for (size_t i = c->n_stale; i-- > 0;) {
+        if (c->inst.val && c->inst.val_ticket > c->stale[i].ticket) {
+            free(c->stale[i].uhost_id);
+            c->stale[i] = c->stale[--c->n_stale];
+        }
+    }
+}
+
+static stale_id *stale_find(cache *c, const char *uhost_id)
+{
+    for (size_t i = 0; i < c->n_stale; i++)
+        if (strcmp(c->stale[i].uhost_id, uhost_id) == 0)
+            return &c->stale[i];
+    return NULL;
+}
+
+void cache_invalidate_instance(cache *c, const char *uhost_id)
+{
+    pthread_mutex_lock(&c->mu);
+    stale_sweep(c);
+    stale_id *s = stale_find(c, uhost_id);
+    if (!s) {
+        stale_id *grown = array_grow(c->stale, c->n_stale, &c->cap_stale, sizeof *grown);
+        if (grown)
+            c->stale = grown;
+    }
+    if (!s && c->n_stale < c->cap_stale && (c->stale[c->n_stale].uhost_id = strdup(uhost_id)))
+        s = &c->stale[c->n_stale++];
+    if (s) {
+        s->ticket = c->tickets; /* fetches up to here may predate the command */
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
+    pthread_mutex_unlock(&c->mu);
+    cache_invalidate_instances(c); /* out of memory: invalidate everything instead */
+}
+
+int cache_get_instance(cache *c, const char *uhost_id, inst_snap **out, api_error *err)
+{
+    pthread_mutex_lock(&c->mu);
+    stale_sweep(c);
+    const stale_id *s = stale_find(c, uhost_id);
+    uint64_t min_ticket = s ? s->ticket : 0;
+    pthread_mutex_unlock(&c->mu);
+    cache_obj *o;
+    int rc = cache_read(c, K_INST, NULL, min_ticket, &o, err);
+    *out = rc == 0 ? inst_snap_of(o) : NULL;
+    return rc;
+}
+
+int cache_peek_instances(cache *c, inst_snap **out)
+{
+    pthread_mutex_lock(&c->mu);
+    cache_obj *o = c->inst.val ? cache_obj_ref(c->inst.val) : NULL;
+    pthread_mutex_unlock(&c->mu);
+    *out = o ? inst_snap_of(o) : NULL;
+    return o ? 0 : -ENOENT;
+}
+
+int cache_get_custom_images(cache *c, img_snap **out, api_error *err)
+{
+    cache_obj *o;
+    int rc = cache_read(c, K_CUSTOM, NULL, 0, &o, err);
+    *out = rc == 0 ? img_snap_of(o) : NULL;
+    return rc;
+}
+
+int cache_get_platform_images(cache *c, img_snap **out, api_error *err)
+{
+    cache_obj *o;
+    int rc = cache_read(c, K_PLATFORM, NULL, 0, &o, err);
+    *out = rc == 0 ? img_snap_of(o) : NULL;
+    return rc;
+}
+
+int cache_get_custom_image(cache *c, const char *image_id, api_image *out, long long *fetched_at,
+                           api_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!image_id || !*image_id) {
+        set_error(err, -ENOENT, "no image ID");
+        return -ENOENT;
+    }
+    img_snap *s;
+    int rc = cache_get_custom_images(c, &s, err);
+    if (rc != 0)
+        return rc;
+    const api_image *listed = img_snap_find(s, image_id);
+    if (listed) {
+        rc = api_image_copy(out, listed);
+        if (fetched_at)
+            *fetched_at = s->fetched_at;
+        img_snap_put(s);
+        if (rc != 0)
+            set_error(err, rc, "out of memory");
+        return rc;
+    }
+    img_snap_put(s);
+
+    cache_obj *o;
+    if ((rc = cache_read(c, K_LOOKUP, image_id, 0, &o, err)) != 0)
+        return rc;
+    const lookup_obj *lo = (const lookup_obj *)o;
+    if (lo->rc != 0) {
+        rc = lo->rc;
+        if (err)
+            *err = lo->err;
+    } else if ((rc = api_image_copy(out, &lo->img)) != 0) {
+        set_error(err, rc, "out of memory");
+    } else if (fetched_at) {
+        *fetched_at = lo->fetched_at;
+    }
+    cache_obj_unref(o);
+    return rc;
+}
+
+int cache_get_progress(cache *c, const char *image_id, api_progress *out, long long *fetched_at,
+                       api_error *err)
+{
+    if (!image_id || !*image_id) {
+        set_error(err, -ENOENT, "no image ID");
+        return -ENOENT;
+    }
+    cache_obj *o;
+    int rc = cache_read(c, K_PROGRESS, image_id, 0, &o, err);
+    if (rc != 0)
+        return rc;
+    const progress_obj *po = (const progress_obj *)o;
+    *out = po->p;
+    if (fetched_at)
+        *fetched_at = po->fetched_at;
+    cache_obj_unref(o);
+    return 0;
+}
+
+static void invalidate(cache *c, entry *e) { e->inval_ticket = c->tickets; }
+
+void cache_invalidate_instances(cache *c)
+{
+    pthread_mutex_lock(&c->mu);
+    invalidate(c, &c->inst);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* All image data: a new custom image changes the list, and its ID's lookups
+ * and progress; platform images are cheap to refetch once per command. */
+void cache_invalidate_images(cache *c)
+{
+    pthread_mutex_lock(&c->mu);
+    invalidate(c, &c->custom);
+    invalidate(c, &c->platform);
+    for (size_t i = 0; i < c->lookups.n; i++)
+        invalidate(c, &c->lookups.items[i].e);
+    for (size_t i = 0; i < c->progress.n; i++)
+        invalidate(c, &c->progress.items[i].e);
+    pthread_mutex_unlock(&c->mu);
+}
+
+void cache_get_stats(cache *c, cache_stats *out)
+{
+    out->hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
+    out->misses = atomic_load_explicit(&c->misses, memory_order_relaxed);
+    out->fetches = atomic_load_explicit(&c->fetches, memory_order_relaxed);
+    out->fetch_errors = atomic_load_explicit(&c->fetch_errors, memory_order_relaxed);
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* control.c - parsing the commands written to control files (sending them is
+ * control_api.c's job).
+ *
+ * A write is one command. It is checked completely before anything is sent,
+ * so a typo never reaches the API and a rejected write changes nothing:
+ *  - at most CONTROL_MAX_WRITE (4 KiB) bytes, no NUL byte, valid UTF-8;
+ *  - one trailing newline ("\n" or "\r\n") and surrounding blanks (space,
+ *    tab) are ignored; any other line break means more than one line;
+ *  - IDs are [A-Za-z0-9_-]+, at most CONTROL_MAX_ID bytes;
+ *  - names (mkimage NAME, the `name` file) are the rest of the line, trimmed:
+ *    1..CONTROL_MAX_NAME characters of printable UTF-8 (no control
+ *    characters, C1 included); inner spaces are kept. The API documents no
+ *    limit; 63 characters is what compshare-sim enforces, and even in Chinese
+ *    (3 bytes each) it stays a valid by-name/ file name.
+ */
+#include "control.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "why.h"
+
+#define CONTROL_MAX_ID 64
+#define CONTROL_MAX_NAME 63
+
+static const char *const USAGE = "reboot, stop, start, reinstall IMAGE_ID, mkimage NAME";
+
+static bool id_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+}
+
+int control_valid_id(const char *s)
+{
+    if (!s)
+        return 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        if (!id_char(s[n]) || n >= CONTROL_MAX_ID)
+            return 0;
+    }
+    return n > 0;
+}
+
+/* Copy at most max bytes of s into out as printable text for a message:
+ * anything unusual becomes '?', and a cut is marked with "...". */
+static void quote_for_message(const char *s, size_t n, char *out, size_t out_len)
+{
+    const size_t max = 32;
+    size_t o = 0;
+    for (size_t i = 0; i < n && i < max && o + 4 < out_len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[o++] = (c >= 0x20 && c < 0x7f && c != '"') ? (char)c : '?';
+    }
+    if (n > max && o + 4 < out_len) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* The name rule shared by `mkimage NAME` and the `name` file. */
+static int check_name(const char *s, size_t n, const char *what, char *why, size_t why_len)
+{
+    if (n == 0)
+        return why_set(why, why_len, -EINVAL, "%s is empty", what);
+    size_t chars = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        size_t len = utf8_decode(s + i, n - i, &cp);
+        if (len == 0)
+            return why_set(why, why_len, -EINVAL, "%s is not valid UTF-8 (byte %zu)", what, i + 1);
+        if (utf8_is_control(cp))
+            return why_set(why, why_len, -EINVAL, "%s contains a control character (byte %zu)",
+                           what, i + 1);
+        i += len;
+        chars++;
+    }
+    if (chars > CONTROL_MAX_NAME)
+        return why_set(why, why_len, -EINVAL, "%s is %zu characters long: at most %d", what, chars,
+                       CONTROL_MAX_NAME);
+    return 0;
+}
+
+static int check_id(const char *s, size_t n, const char *what, char *why, size_t why_len)
+{
+    char shown[48];
+    quote_for_message(s, n, shown, sizeof shown);
+    if (n == 0)
+        return why_set(why, why_len, -EINVAL, "missing %s", what);
+    if (n > CONTROL_MAX_ID)
+        return why_set(why, why_len, -EINVAL, "%s \"%s\" is too long: at most %d characters", what,
+                       shown, CONTROL_MAX_ID);
+    for (size_t i = 0; i < n; i++)
+        if (is_blank(s[i]))
+            return why_set(why, why_len, -EINVAL, "%s must be a single word, got \"%s\"", what,
+                           shown);
+    for (size_t i = 0; i < n; i++)
+        if (!id_char(s[i]))
+            return why_set(why, why_len, -EINVAL,
+                           "%s \"%s\" may only contain letters, digits, '_' and '-'", what, shown);
+    return 0;
+}
+
+static void set_arg(control_cmd *out, const char *s, size_t n)
+{
+    memcpy(out->arg, s, n);
+    out->arg[n] = '\0';
+}
+
+/* The ctl file: a verb, then an argument for reinstall and mkimage. */
+static int parse_ctl(const char *s, size_t n, control_cmd *out, char *why, size_t why_len)
+{
+    size_t w = 0;
+    while (w < n && !is_blank(s[w]))
+        w++;
+    const char *rest = s + w;
+    size_t rest_n = n - w;
+    while (rest_n && is_blank(*rest))
+        rest++, rest_n--;
+
+    static const struct {
+        const char *word;
+        control_verb verb;
+        int arg; /* 0 none, 1 an image ID, 2 a name */
+    } verbs[] = {
+        {"reboot", CTL_REBOOT, 0},       {"stop", CTL_STOP, 0},
+        {"start", CTL_START, 0},         {"reinstall", CTL_REINSTALL, 1},
+        {"mkimage", CTL_MKIMAGE, 2},
+    };
+    for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++) {
+        if (strlen(verbs[k].word) != w || memcmp(verbs[k].word, s, w) != 0)
+            continue;
+        out->verb = verbs[k].verb;
+        int rc = 0;
+        if (verbs[k].arg == 0 && rest_n)
+            return why_set(why, why_len, -EINVAL, "%s takes no argument", verbs[k].word);
+        if (verbs[k].arg == 1) {
+            if (!rest_n)
+                return why_set(why, why_len, -EINVAL,
+                               "reinstall needs an image ID: reinstall IMAGE_ID");
+            rc = check_id(rest, rest_n, "image ID", why, why_len);
+        }
+        if (verbs[k].arg == 2) {
+            if (!rest_n)
+                return why_set(why, why_len, -EINVAL, "mkimage needs a name: mkimage NAME");
+            rc = check_name(rest, rest_n, "image name", why, why_len);
+        }
+        if (rc == 0)
+            set_arg(out, rest, rest_n);
+        return rc;
+    }
+    char shown[48];
+    quote_for_message(s, w, shown, sizeof shown);
+    return why_set(why, why_len, -EINVAL, "unknown command \"%s\": try %s", shown, USAGE);
+}
+
+int control_parse(const char *file, const char *buf, size_t len, control_cmd *out, char *why,
+                  size_t why_len)
+{
+    memset(out, 0, sizeof *out);
+    if (why && why_len)
+        why[0] = '\0';
+    if (len > CONTROL_MAX_WRITE)
+        return why_set(why, why_len, -EINVAL, "write of %zu bytes: a command is at most %d bytes",
+                       len, CONTROL_MAX_WRITE);
+    if (!buf || len == 0)
+        return why_set(why, why_len, -EINVAL, "empty write: one command per write");
+    if (memchr(buf, '\0', len))
+        return why_set(why, why_len, -EINVAL, "the command contains a NUL byte");
+
+    size_t n = len;
+    if (buf[n - 1] == '\n') {
+        n--;
+        if (n && buf[n - 1] == '\r')
+            n--;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] == '\n' || buf[i] == '\r')
+            return why_set(why, why_len, -EINVAL, "more than one line: one command per write");
+    const char *s = buf;
+    while (n && is_blank(*s))
+        s++, n--;
+    while (n && is_blank(s[n - 1]))
+        n--;
+    if (n == 0)
+        return why_set(why, why_len, -EINVAL, "empty command: try %s", USAGE);
+
+    if (strcmp(file, "ctl") == 0)
+        return parse_ctl(s, n, out, why, why_len);
+    if (strcmp(file, "image") == 0) {
+        out->verb = CTL_REINSTALL;
+        int rc = check_id(s, n, "image ID", why, why_len);
+        if (rc == 0)
+            set_arg(out, s, n);
+        return rc;
+    }
+    if (strcmp(file, "name") == 0) {
+        out->verb = CTL_RENAME;
+        int rc = check_name(s, n, "name", why, why_len);
+        if (rc == 0)
+            set_arg(out, s, n);
+        return rc;
+    }
+    return why_set(why, why_len, -EINVAL, "%s is not a control file", file);
+}
+
+const char *control_help(void)
+{
+    return "reboot\n"
+           "stop\n"
+           "start\n"
+           "reinstall IMAGE_ID\n"
+           "mkimage NAME\n";
+}
+
+const char *control_verb_name(control_verb v)
+{
+    switch (v) {
+    case CTL_REBOOT: return "reboot";
+    case CTL_STOP: return "stop";
+    case CTL_START: return "start";
+    case CTL_REINSTALL: return "reinstall";
+    case CTL_MKIMAGE: return "mkimage";
+    case CTL_RENAME: return "rename";
+    }
+    return "unknown";
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* cache_snap.h - the immutable, reference-counted snapshots the cache
+ * publishes (cache.h), and what a reader does with one: find an entry, put it
+ * back. A snapshot never changes once built, so readers need no lock.
+ *
+ * Every value starts with a cache_obj header. The count is atomic because a
+ * reader drops its reference (inst_snap_put) without the cache lock. Building
+ * and referencing are the cache's business (cache.c). */
+#ifndef COMPSHAREFS_CACHE_SNAP_H
+#define COMPSHAREFS_CACHE_SNAP_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "api_types.h"
+
+/* ---- instances ---- */
+
+typedef struct inst_snap {
+    api_instance_list list; /* sorted by uhost_id */
+    long long fetched_at;   /* wall clock, seconds since the epoch, for timestamps */
+    uint64_t generation;
+    /* by-name/ entries, sorted by link name; link_targets[i] indexes list.items.
+     * A name held by one instance links as the name itself; a name held by
+     * several links as "NAME@UHOSTID" for each, so every one stays reachable
+     * and none ambiguously. '/' and '%' in names are written %2F and %25, an
+     * empty name gets no link, "." and ".." are written %2E and %2E%2E. */
+    char **link_names;
+    size_t *link_targets;
+    size_t n_links;
+} inst_snap;
+
+void inst_snap_put(inst_snap *s);
+const api_instance *inst_snap_find(const inst_snap *s, const char *uhost_id);
+const api_instance *inst_snap_find_link(const inst_snap *s, const char *link_name);
+
+/* ---- images ---- */
+
+typedef struct img_snap {
+    api_image_list list; /* sorted by image_id */
+    long long fetched_at;
+    uint64_t generation;
+} img_snap;
+
+void img_snap_put(img_snap *s);
+const api_image *img_snap_find(const img_snap *s, const char *image_id);
+
+/* ---- for the cache ---- */
+
+typedef struct cache_obj {
+    atomic_uint refs;
+    void (*destroy)(struct cache_obj *o);
+} cache_obj;
+
+/* Starts with one reference, owned by the caller. */
+void cache_obj_init(cache_obj *o, void (*destroy)(cache_obj *o));
+cache_obj *cache_obj_ref(cache_obj *o);
+void cache_obj_unref(cache_obj *o); /* NULL is fine */
+
+/* Build a snapshot from a fetched list of distinct IDs: takes over *list
+ * (left empty, even on failure), sorts it and builds the by-name links. NULL
+ * when out of memory. */
+cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long long fetched_at);
+inst_snap *inst_snap_of(cache_obj *o);
+
+cache_obj *img_snap_build(api_image_list *list, uint64_t generation, long long fetched_at);
+img_snap *img_snap_of(cache_obj *o);
+
+/* The by-name link of one instance name: '/' -> %2F, '%' -> %25, "." -> %2E,
+ * ".." -> %2E%2E. Malloc'd; NULL when out of memory. */
+char *cache_escape_name(const char *name);
+
+#endif

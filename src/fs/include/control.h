@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* control.h - the commands written to control files, validated before any
+ * API call, then sent through the API client.
+ *
+ *   ctl:   reboot | stop | start | reinstall IMAGE_ID | mkimage NAME
+ *   image: IMAGE_ID      (reinstall with it)
+ *   name:  NEW_NAME      (rename)
+ *
+ * One command per write; a trailing newline and surrounding blanks are
+ * ignored; more than one line, over 4 KiB, an unknown command or a malformed
+ * argument is -EINVAL with nothing sent. IDs are [A-Za-z0-9_-]+ words. */
+#ifndef COMPSHAREFS_CONTROL_H
+#define COMPSHAREFS_CONTROL_H
+
+#include <stddef.h>
+
+#include "api_types.h"
+
+#define CONTROL_MAX_WRITE 4096
+
+typedef enum control_verb {
+    CTL_REBOOT, CTL_STOP, CTL_START, CTL_REINSTALL, CTL_MKIMAGE, CTL_RENAME,
+} control_verb;
+
+typedef struct control_cmd {
+    control_verb verb;
+    char arg[CONTROL_MAX_WRITE + 1]; /* image ID, image name or new name; "" when none */
+} control_cmd;
+
+/* Which file was written: "ctl", "image" or "name". Returns 0 or -EINVAL with
+ * a one-line reason in why. */
+int control_parse(const char *file, const char *buf, size_t len, control_cmd *out, char *why,
+                  size_t why_len);
+
+/* True for [A-Za-z0-9_-]+ of sane length. */
+int control_valid_id(const char *s);
+
+/* The text of `cat ctl`: the commands, one per line. */
+const char *control_help(void);
+
+/* Sends commands. The default sender calls the API client; tests pass fakes.
+ * send returns 0 or a negative errno (never a positive one). */
+typedef struct control_ops {
+    int (*send)(void *ctx, const control_cmd *cmd, const char *zone, const char *uhost_id,
+                char **result_id /* mkimage: new image ID */, api_error *err);
+    void *ctx;
+} control_ops;
+
+typedef struct control control;
+struct api_client;
+control *control_new_api(struct api_client *client);
+control *control_new(const control_ops *ops);
+void control_free(control *c);
+
+/* Run cmd on the instance (its zone from the cache). 0 or negative errno. */
+int control_run(control *c, const control_cmd *cmd, const char *zone, const char *uhost_id,
+                char **result_id, api_error *err);
+
+/* Name of the verb for messages and metrics ("reboot"). */
+const char *control_verb_name(control_verb v);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* render.h - the text of every data file, from the decoded API structs.
+ * Each file holds one value and ends with a newline (lists: one per line;
+ * empty values: an empty file). */
+#ifndef COMPSHAREFS_RENDER_H
+#define COMPSHAREFS_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api_types.h"
+#include "strbuf.h"
+
+typedef struct file_def {
+    const char *name;
+    bool writable; /* name, image, ctl */
+} file_def;
+
+/* The files of an instance directory (in listing order), of a custom image
+ * and of a platform image. NULL-name terminated. */
+extern const file_def render_instance_files[];
+extern const file_def render_image_files[];
+extern const file_def render_platform_image_files[];
+
+const file_def *render_find(const file_def *defs, const char *name);
+
+/* Data files of an instance (not ctl and error, which tree.c renders).
+ * Returns 0, or -ENOENT for an unknown file name. */
+int render_instance(const api_instance *i, const char *file, strbuf *out);
+/* Image files; progress may be NULL for files that do not need it. */
+int render_image(const api_image *img, const api_progress *progress, const char *file,
+                 strbuf *out);
+/* Does this image file need the progress call? (progress, remaining, total) */
+bool render_image_needs_progress(const char *file);
+
+#endif

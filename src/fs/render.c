@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/* render.c - the text of every data file, from the decoded API structs.
+ *
+ * Rules, so that `cat`, `read`, `awk` and monitoring agents can rely on them:
+ *  - one value per file, ending with a newline; lists have one item per line;
+ *  - a value the API left empty renders as an empty file (0 bytes), except
+ *    `status`, where an empty State means the API could not tell (timeout or
+ *    error, per the API reference) and renders as "Unknown";
+ *  - timestamps are Unix seconds; 0 (never set, e.g. no expiry) is empty;
+ *  - counts and sizes are plain integers, "0" included;
+ *  - single-line values have control characters (newline, tab, ...) replaced
+ *    by spaces, so a value from the API can never turn into two lines;
+ *  - `gpu_usage`: one line per GPU, "GPU USAGE MEMORY_USAGE" as the API sent
+ *    them (e.g. "0 35.2 60.1"), "-" for a field the API left empty;
+ *  - image `progress`: percent with at most one decimal and no trailing
+ *    ".0" ("65.5", "100", "0"); `remaining`, `total`: whole seconds;
+ *  - info.json: the API's object (secrets already removed by the decoder).
+ */
+#include "render.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "zone.h"
+
+const file_def render_instance_files[] = {
+    {"status", false},        {"name", true},          {"image", true},
+    {"ctl", true},            {"error", false},        {"zone", false},
+    {"region", false},        {"gpu_type", false},     {"gpu_count", false},
+    {"gpu_memory_gb", false}, {"cpu", false},          {"memory_mb", false},
+    {"ip", false},            {"ssh", false},          {"image_name", false},
+    {"instance_type", false}, {"machine_type", false}, {"charge_type", false},
+    {"tag", false},           {"remark", false},       {"create_time", false},
+    {"expire_time", false},   {"cpu_usage", false},    {"mem_usage", false},
+    {"gpu_usage", false},     {"info.json", false},    {NULL, false},
+};
+
+const file_def render_image_files[] = {
+    {"status", false}, {"progress", false}, {"remaining", false},
+    {"total", false},  {"name", false},     {"type", false},
+    {"size_mb", false}, {"description", false}, {"create_time", false},
+    {"info.json", false}, {NULL, false},
+};
+
+const file_def render_platform_image_files[] = {
+    {"name", false}, {"status", false}, {"type", false}, {"info.json", false}, {NULL, false},
+};
+
+const file_def *render_find(const file_def *defs, const char *name)
+{
+    for (const file_def *d = defs; d->name; d++)
+        if (strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+/* One value on one line; empty stays empty (no newline). */
+static void put_line(strbuf *out, const char *value)
+{
+    if (!value || !*value)
+        return;
+    strbuf_put_clean(out, value);
+    strbuf_append(out, "\n", 1);
+}
+
+static void put_int(strbuf *out, long long v) { strbuf_printf(out, "%lld\n", v); }
+
+static void put_time(strbuf *out, long long t)
+{
+    if (t > 0)
+        put_int(out, t);
+}
+
+/* A word in a space-separated line: never empty, never containing blanks. */
+static void put_field(strbuf *out, const char *value)
+{
+    if (!value || !*value) {
+        strbuf_puts(out, "-");
+        return;
+    }
+    size_t start = out->len;
+    strbuf_puts(out, value);
+    for (size_t i = start; !out->oom && i < out->len; i++) {
+        unsigned char ch = (unsigned char)out->data[i];
+        if (ch <= 0x20 || ch == 0x7f)
+            out->data[i] = '_';
+    }
+}
+
+static void put_json(strbuf *out, const char *json)
+{
+    if (!json || !*json)
+        return;
+    size_t n = strlen(json);
+    strbuf_append(out, json, n);
+    if (json[n - 1] != '\n')
+        strbuf_append(out, "\n", 1);
+}
+
+static void put_state(strbuf *out, const char *state)
+{
+    put_line(out, state && *state ? state : "Unknown");
+}
+
+static int render_result(const strbuf *out) { return out->oom ? -ENOMEM : 0; }
+
+int render_instance(const api_instance *i, const char *file, strbuf *out)
+{
+    if (strcmp(file, "status") == 0) {
+        put_state(out, i->state);
+    } else if (strcmp(file, "name") == 0) {
+        put_line(out, i->name);
+    } else if (strcmp(file, "image") == 0) {
+        put_line(out, i->image_id);
+    } else if (strcmp(file, "zone") == 0) {
+        put_line(out, i->zone);
+    } else if (strcmp(file, "region") == 0) {
+        if (i->zone && *i->zone) {
+            char region[128];
+            zone_region(i->zone, region, sizeof region);
+            put_line(out, region);
+        }
+    } else if (strcmp(file, "gpu_type") == 0) {
+        put_line(out, i->gpu_type);
+    } else if (strcmp(file, "gpu_count") == 0) {
+        put_int(out, i->gpu_count);
+    } else if (strcmp(file, "gpu_memory_gb") == 0) {
+        put_int(out, i->gpu_memory_gb);
+    } else if (strcmp(file, "cpu") == 0) {
+        put_int(out, i->cpu);
+    } else if (strcmp(file, "memory_mb") == 0) {
+        put_int(out, i->memory_mb);
+    } else if (strcmp(file, "ip") == 0) {
+        for (size_t k = 0; k < i->n_ips; k++)
+            put_line(out, i->ips[k]);
+    } else if (strcmp(file, "ssh") == 0) {
+        put_line(out, i->ssh_login_command);
+    } else if (strcmp(file, "image_name") == 0) {
+        put_line(out, i->image_name);
+    } else if (strcmp(file, "instance_type") == 0) {
+        put_line(out, i->instance_type);
+    } else if (strcmp(file, "machine_type") == 0) {
+        put_line(out, i->machine_type);
+    } else if (strcmp(file, "charge_type") == 0) {
+        put_line(out, i->charge_type);
+    } else if (strcmp(file, "tag") == 0) {
+        put_line(out, i->tag);
+    } else if (strcmp(file, "remark") == 0) {
+        put_line(out, i->remark);
+    } else if (strcmp(file, "create_time") == 0) {
+        put_time(out, i->create_time);
+    } else if (strcmp(file, "expire_time") == 0) {
+        put_time(out, i->expire_time);
+    } else if (strcmp(file, "cpu_usage") == 0) {
+        put_line(out, i->cpu_usage_rate);
+    } else if (strcmp(file, "mem_usage") == 0) {
+        put_line(out, i->mem_usage_rate);
+    } else if (strcmp(file, "gpu_usage") == 0) {
+        for (size_t k = 0; k < i->n_gpus; k++) {
+            const api_gpu_usage *g = &i->gpus[k];
+            if (g->gpu && *g->gpu)
+                put_field(out, g->gpu);
+            else
+                strbuf_printf(out, "%zu", k); /* the API's order is the GPU index */
+            strbuf_puts(out, " ");
+            put_field(out, g->gpu_usage_rate);
+            strbuf_puts(out, " ");
+            put_field(out, g->memory_usage_rate);
+            strbuf_puts(out, "\n");
+        }
+    } else if (strcmp(file, "info.json") == 0) {
+        put_json(out, i->info_json);
+    } else {
+        return -ENOENT; /* ctl and error are the tree's, not data */
+    }
+    return render_result(out);
+}
+
+bool render_image_needs_progress(const char *file)
+{
+    return strcmp(file, "progress") == 0 || strcmp(file, "remaining") == 0 ||
+           strcmp(file, "total") == 0;
+}
+
+/* "65.5", "100", "0": one decimal at most, no trailing ".0". */
+static void put_percent(strbuf *out, double p)
+{
+    if (!isfinite(p)) {
+        return; /* nothing sensible to show */
+    }
+    char text[64];
+    snprintf(text, sizeof text, "%.1f", p);
+    size_t n = strlen(text);
+    if (n >= 2 && strcmp(text + n - 2, ".0") == 0)
+        text[n - 2] = '\0';
+    if (strcmp(text, "-0") == 0)
+        strcpy(text, "0");
+    put_line(out, text);
+}
+
+int render_image(const api_image *img, const api_progress *progress, const char *file,
+                 strbuf *out)
+{
+    if (render_image_needs_progress(file)) {
+        if (!progress)
+            return -EINVAL; /* the caller must fetch it first */
+        if (strcmp(file, "progress") == 0)
+            put_percent(out, progress->process);
+        else if (strcmp(file, "remaining") == 0)
+            put_int(out, progress->remaining_duration);
+        else
+            put_int(out, progress->total_duration);
+    } else if (strcmp(file, "status") == 0) {
+        put_state(out, img->status);
+    } else if (strcmp(file, "name") == 0) {
+        put_line(out, img->name);
+    } else if (strcmp(file, "type") == 0) {
+        put_line(out, img->image_type);
+    } else if (strcmp(file, "size_mb") == 0) {
+        put_int(out, img->size_mb);
+    } else if (strcmp(file, "description") == 0) {
+        put_line(out, img->description);
+    } else if (strcmp(file, "create_time") == 0) {
+        put_time(out, img->create_time);
+    } else if (strcmp(file, "info.json") == 0) {
+        put_json(out, img->info_json);
+    } else {
+        return -ENOENT;
+    }
+    return render_result(out);
+}

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/* fake_tree.h - the fixture of the tree tests (test_tree.c, test_tree_write.c):
+ * the real cache over a scripted source that counts its calls, and a fake
+ * command sender. Time only moves when a test moves it (the source's clock). */
+#ifndef COMPSHAREFS_FAKE_TREE_H
+#define COMPSHAREFS_FAKE_TREE_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "assert_text.h"
+#include "cache.h"
+#include "control.h"
+#include "errlog.h"
+#include "metrics.h"
+#include "tree.h"
+
+#define TTL_MS 2000
+
+typedef struct fake {
+    api_instance inst[8];
+    size_t n_inst;
+    api_image custom[4], hidden[2], platform[3]; /* hidden: found by ID, not listed */
+    size_t n_custom, n_hidden, n_platform;
+    api_progress progress;
+    int progress_rc; /* scripted failure of the progress call */
+    int inst_rc; /* scripted failure of the instance listing */
+    int n_list_inst, n_list_custom, n_list_platform, n_find, n_progress;
+    long long now;
+    /* the command sender */
+    int n_send;
+    control_cmd sent;
+    char sent_zone[64], sent_id[64];
+    int send_rc;
+    bool outcome_unknown;
+} fake;
+
+typedef struct env {
+    fake f;
+    cache *cache;
+    errlog *log;
+    metrics *metrics;
+    control *ctl;
+    tree *t;
+} env;
+
+/* A failure the test scripted: rc, with message in err. */
+static inline int scripted_failure(int rc, const char *message, api_error *err)
+{
+    err->err = rc;
+    snprintf(err->message, sizeof err->message, "%s", message);
+    return rc;
+}
+
+static inline int src_list_instances(void *ctx, api_instance_list *out, api_error *err)
+{
+    fake *f = ctx;
+    f->n_list_inst++;
+    if (f->inst_rc)
+        return scripted_failure(f->inst_rc, "no answer within 15 s", err);
+    out->items = calloc(f->n_inst + 1, sizeof *out->items);
+    for (size_t k = 0; k < f->n_inst; k++)
+        assert_int_equal(api_instance_copy(&out->items[out->n++], &f->inst[k]), 0);
+    out->total_count = (long long)f->n_inst;
+    return 0;
+}
+
+static inline int copy_images(const api_image *src, size_t n, api_image_list *out)
+{
+    out->items = calloc(n + 1, sizeof *out->items);
+    for (size_t k = 0; k < n; k++)
+        assert_int_equal(api_image_copy(&out->items[out->n++], &src[k]), 0);
+    out->total_count = (long long)n;
+    return 0;
+}
+
+static inline int src_list_custom(void *ctx, api_image_list *out, api_error *err)
+{
+    fake *f = ctx;
+    f->n_list_custom++;
+    return copy_images(f->custom, f->n_custom, out);
+}
+
+static inline int src_list_platform(void *ctx, api_image_list *out, api_error *err)
+{
+    fake *f = ctx;
+    f->n_list_platform++;
+    return copy_images(f->platform, f->n_platform, out);
+}
+
+static inline int src_find(void *ctx, const char *id, api_image *out, api_error *err)
+{
+    fake *f = ctx;
+    f->n_find++;
+    for (size_t k = 0; k < f->n_hidden; k++)
+        if (strcmp(f->hidden[k].image_id, id) == 0)
+            return api_image_copy(out, &f->hidden[k]);
+    for (size_t k = 0; k < f->n_custom; k++)
+        if (strcmp(f->custom[k].image_id, id) == 0)
+            return api_image_copy(out, &f->custom[k]);
+    err->err = -ENOENT;
+    err->retcode = 8040;
+    snprintf(err->message, sizeof err->message, "ImageNotFound");
+    return -ENOENT;
+}
+
+static inline int src_progress(void *ctx, const char *id, api_progress *out, api_error *err)
+{
+    fake *f = ctx;
+    f->n_progress++;
+    if (f->progress_rc)
+        return scripted_failure(f->progress_rc, "no answer", err);
+    *out = f->progress;
+    return 0;
+}
+
+static inline long long src_now(void *ctx) { return ((fake *)ctx)->now; }
+
+static inline int fake_send(void *ctx, const control_cmd *cmd, const char *zone,
+                            const char *uhost_id, char **result_id, api_error *err)
+{
+    fake *f = ctx;
+    f->n_send++;
+    f->sent = *cmd;
+    snprintf(f->sent_zone, sizeof f->sent_zone, "%s", zone);
+    snprintf(f->sent_id, sizeof f->sent_id, "%s", uhost_id);
+    if (f->send_rc == 0) {
+        if (cmd->verb == CTL_MKIMAGE && result_id)
+            *result_id = strdup("compshareImage-new");
+        return 0;
+    }
+    err->err = f->send_rc;
+    err->outcome_unknown = f->outcome_unknown;
+    switch (-f->send_rc) {
+    case EBUSY:
+        err->retcode = 8042;
+        snprintf(err->message, sizeof err->message,
+                 "InstanceOperationInProgress: instance %s is busy with reboot", uhost_id);
+        break;
+    case EPERM:
+        err->retcode = 8041;
+        snprintf(err->message, sizeof err->message, "InvalidInstanceState: %s is Stopped",
+                 uhost_id);
+        break;
+    case ENOENT:
+        err->retcode = 8039;
+        snprintf(err->message, sizeof err->message, "InstanceNotFound");
+        break;
+    default:
+        snprintf(err->message, sizeof err->message, "no answer within 15 s");
+    }
+    return f->send_rc;
+}
+
+static inline api_instance mk_inst(const char *id, const char *name, const char *zone,
+                                   const char *state, long long update_time)
+{
+    return (api_instance){.uhost_id = (char *)id, .name = (char *)name, .zone = (char *)zone,
+                          .state = (char *)state, .gpu_type = (char *)"4090", .gpu_count = 2,
+                          .cpu = 16, .memory_mb = 65536, .update_time = update_time,
+                          .image_id = (char *)"compshareImage-sys",
+                          .info_json = (char *)"{\"UHostId\": \"x\"}"};
+}
+
+static inline api_image mk_img(const char *id, const char *name, const char *status)
+{
+    return (api_image){.image_id = (char *)id, .name = (char *)name, .status = (char *)status,
+                       .image_type = (char *)"Custom", .size_mb = 100,
+                       .info_json = (char *)"{}"};
+}
+
+static inline int setup(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    fake *f = &e->f;
+    f->now = 1000000;
+    f->inst[f->n_inst++] = mk_inst("uhost-a", "web", "cn-wlcb-01", "Running", 1700000100);
+    f->inst[f->n_inst++] = mk_inst("uhost-b", "训练机", "cn-wlcb-02", "Stopped", 0);
+    f->inst[f->n_inst++] = mk_inst("uhost-c", "dup", "cn-wlcb-01", "Running", 1700000300);
+    f->inst[f->n_inst++] = mk_inst("uhost-d", "dup", "cn-wlcb-01", "", 1700000400);
+    f->inst[f->n_inst++] = mk_inst("uhost-e", "a/b", "cn-wlcb-01", "Running", 1700000500);
+    f->custom[f->n_custom++] = mk_img("compshareImage-mk", "snap", "Making");
+    f->custom[f->n_custom++] = mk_img("compshareImage-ok", "done", "Available");
+    f->hidden[f->n_hidden++] = mk_img("compshareImage-hid", "hidden", "Making");
+    f->platform[f->n_platform++] = mk_img("compshareImage-sys", "Ubuntu 22.04", "Available");
+    f->platform[0].image_type = (char *)"System";
+    f->progress = (api_progress){.process = 65.5, .total_duration = 300, .remaining_duration = 105};
+
+    cache_source src = {src_list_instances, src_list_custom, src_list_platform, src_find,
+                        src_progress,       src_now,         f};
+    e->cache = cache_new(&src, TTL_MS);
+    e->log = errlog_new();
+    e->metrics = metrics_new();
+    control_ops ops = {.send = fake_send, .ctx = f};
+    e->ctl = control_new(&ops);
+    e->t = tree_new(e->cache, e->ctl, e->log, e->metrics);
+    assert_non_null(e->t);
+    *state = e;
+    return 0;
+}
+
+static inline int teardown(void **state)
+{
+    env *e = *state;
+    tree_free(e->t);
+    control_free(e->ctl);
+    metrics_free(e->metrics);
+    errlog_free(e->log);
+    cache_free(e->cache);
+    free(e);
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+typedef struct listing {
+    char names[64][256];
+    node_attr attrs[64];
+    size_t n;
+} listing;
+
+static inline int collect(void *ctx, const char *name, const node_attr *attr)
+{
+    listing *l = ctx;
+    assert_true(l->n < 64);
+    snprintf(l->names[l->n], sizeof l->names[0], "%s", name);
+    l->attrs[l->n++] = *attr;
+    return 0;
+}
+
+static inline listing *list_dir(env *e, const char *path)
+{
+    listing *l = calloc(1, sizeof *l);
+    int rc = tree_readdir(e->t, path, collect, l);
+    if (rc != 0)
+        fail_msg("readdir %s: %d", path, rc);
+    return l;
+}
+
+static inline bool listed(const listing *l, const char *name)
+{
+    for (size_t k = 0; k < l->n; k++)
+        if (strcmp(l->names[k], name) == 0)
+            return true;
+    return false;
+}
+
+/* The content an open for reading gives (malloc'd). */
+static inline char *read_file(env *e, const char *path)
+{
+    file_snapshot *s = NULL;
+    int rc = tree_open(e->t, path, O_RDONLY, &s);
+    if (rc != 0)
+        fail_msg("open %s: %d", path, rc);
+    assert_int_equal(strlen(s->data), s->len);
+    char *text = strdup(s->data);
+    file_snapshot_free(s);
+    return text;
+}
+
+#define assert_file(e, path, expected) assert_text(read_file((e), (path)), (expected))
+
+static inline long write_str(env *e, const char *path, const char *text)
+{
+    return tree_write(e->t, path, text, strlen(text));
+}
+
+static inline bool file_contains(env *e, const char *path, const char *needle)
+{
+    char *text = read_file(e, path);
+    bool found = strstr(text, needle) != NULL;
+    if (!found)
+        print_message("%s: \"%s\" has no \"%s\"\n", path, text, needle);
+    free(text);
+    return found;
+}
+
+#endif
