@@ -57,6 +57,7 @@ struct api_client {
     void *ops_ctx;
     transport_curl *own_curl;
     atomic_uint jitter_seq;
+    _Atomic bool aborted;
     char user_agent[64];
 };
 
@@ -184,6 +185,12 @@ api_client *api_new(const api_config *cfg, int *err)
     }
     *err = 0;
     return c;
+}
+
+void api_abort(api_client *c)
+{
+    if (c)
+        atomic_store(&c->aborted, true);
 }
 
 void api_free(api_client *c)
@@ -406,6 +413,7 @@ static void attempt_once(api_client *c, const char *body, long timeout_ms, const
     a->timeout_ms = timeout_ms;
     transport_request req = {
         .url = c->endpoint,
+        .abort = &c->aborted,
         .body = body,
         .user_agent = c->user_agent,
         .timestamp_ms = clock_wall_ms(),
@@ -466,7 +474,7 @@ static int run_attempts(api_client *c, const char *action, const char *body, boo
             timeout = 1;
         attempt_once(c, body, timeout, z, &a);
         verdict = retry_classify(mutating, a.resp.failure, a.resp.http_status, a.retcode);
-        if (verdict != RETRY_AGAIN || attempt >= c->max_attempts)
+        if (verdict != RETRY_AGAIN || attempt >= c->max_attempts || atomic_load(&c->aborted))
             break;
         long wait = retry_backoff_ms(attempt, BACKOFF_BASE_MS, BACKOFF_MAX_MS, &seed);
         left = c->budget_ms - (long)(c->ops->now_ms(c->ops_ctx) - start);
@@ -475,7 +483,7 @@ static int run_attempts(api_client *c, const char *action, const char *body, boo
             break;
         log_debug("api: %s attempt %d failed (failure %d, HTTP %ld, RetCode %d); again in %ld ms",
                   action, attempt, (int)a.resp.failure, a.resp.http_status, a.retcode, wait);
-        c->ops->sleep_ms(c->ops_ctx, wait);
+        c->ops->sleep_ms(c->ops_ctx, wait, &c->aborted);
     }
 
     err->attempts = attempt;
@@ -569,6 +577,8 @@ int api_call(api_client *c, params *p, bool mutating, cJSON **json, api_error *e
     if (rc)
         api_local_error(err, action, rc, "cannot build the %s request: %s", action,
                         strerror(-rc));
+    else if (atomic_load(&c->aborted))
+        rc = api_local_error(err, action, -EIO, "not sent: compsharefs is shutting down");
     else
         rc = run_attempts(c, action, body, mutating, &z, &answer, err);
     /* Backstop: the texts were redacted whole on the way in (attempt_once);

@@ -178,6 +178,16 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
     return 0;
 }
 
+/* Ends the transfer when the client is shutting down (libcurl calls this
+ * about once a second even while nothing moves). */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    const _Atomic bool *abort = ud;
+    return abort && atomic_load(abort) ? 1 : 0;
+}
+
 static void set_detail(transport_response *resp, const char *text)
 {
     snprintf(resp->detail, sizeof resp->detail, "%s", text && *text ? text : "unknown error");
@@ -232,6 +242,9 @@ static transport_failure classify(CURL *h, CURLcode rc, bool sent, const body_si
         }
         set_detail(resp, sink->oom ? "out of memory reading the answer" : errbuf);
         return TRANSPORT_BROKEN_SENT; /* the answer had started: the request went out */
+    case CURLE_ABORTED_BY_CALLBACK:
+        set_detail(resp, "shutting down");
+        return sent ? TRANSPORT_BROKEN_SENT : TRANSPORT_NOT_SENT;
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
     case CURLE_TOO_MANY_REDIRECTS:
@@ -321,6 +334,9 @@ static int curl_perform(void *ctx, const transport_request *req, transport_respo
     curl_easy_setopt(h, CURLOPT_VERBOSE, 1L); /* feeds on_debug only */
     curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
     curl_easy_setopt(h, CURLOPT_DEBUGDATA, &sent);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)req->abort);
 
     CURLcode rc = curl_easy_perform(h);
     /* Belt and braces: once the connection was ready for the request
@@ -362,12 +378,17 @@ static long long curl_now_ms(void *ctx)
     return clock_mono_ms();
 }
 
-static void curl_sleep_ms(void *ctx, long ms)
+/* In slices, so that shutting down never waits for a backoff. */
+static void curl_sleep_ms(void *ctx, long ms, const _Atomic bool *abort)
 {
     (void)ctx;
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (ms > 0 && nanosleep(&ts, &ts) == -1 && errno == EINTR)
-        ;
+    while (ms > 0 && !(abort && atomic_load(abort))) {
+        long step = ms < 50 ? ms : 50;
+        struct timespec ts = {0, step * 1000000L};
+        while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+            ;
+        ms -= step;
+    }
 }
 
 const transport_ops transport_curl_ops = {

@@ -1,48 +1,72 @@
 /* SPDX-License-Identifier: MIT */
-/* fs_fuse.c - the FUSE glue, and the only file that includes <fuse.h>.
+/* fs_fuse.c - the FUSE glue on the low-level API. Each callback translates
+ * a kernel request into a tree_* call (tree.h) and back; the behaviour lives
+ * in the tree and is unit-tested there.
  *
- * Each callback translates a FUSE request into one tree_* call (tree.h) and
- * back; there is no logic here beyond that translation, so the behaviour is
- * unit-tested in tests/unit/test_tree.c without a mount.
- *
- * Kernel-cache settings, chosen for correctness first:
- *  - Every open gets a snapshot of the rendered content in fi->fh, and the
- *    file is opened with direct_io: the kernel neither caches pages nor cuts
- *    reads at a stale st_size, so a file whose content grew or shrank since
- *    the last stat is still read whole and consistently (lxcfs learnt this
- *    the hard way). Linux does not pass the open file to FUSE on fstat(), so
- *    stat and fstat both report the size of what an open would render now,
- *    from the same cached snapshot the open renders from: they differ only
- *    across a refresh, and even then no byte is lost, thanks to direct_io.
- *  - attr_timeout = 0: `stat` always asks us, so st_size is the size of what
- *    an open would render now (cp, tar and rsync rely on it).
- *  - entry_timeout = 1 s: names change rarely (instances come and go), and
- *    the cached lookup saves a round trip per path component on every
- *    `cat`; a vanished instance still fails at getattr/open with ENOENT.
- *  - negative_timeout = 0: a new instance is visible at once.
- * Speed then comes from the daemon's own cache (cache.h), which answers
- * every request within ttl without an API call. */
-#include "fs_fuse.h" /* first: it sets FUSE_USE_VERSION */
-
-#include <fuse.h>
+ * The kernel's caches do the speed, the timeouts do the freshness:
+ *  - Every entry and attribute reply carries the time left until the data it
+ *    came from turns ttl old (node_attr.valid_ms), 0 for what changes on its
+ *    own (error files): no cached name or attribute outlives its data.
+ *  - Files are not opened at all (FUSE_CAP_NO_OPEN_SUPPORT: open answers
+ *    ENOSYS) and flush is ENOSYS, so a warm `cat` is served from the page
+ *    cache. With FUSE_CAP_AUTO_INVAL_DATA the kernel asks for the attributes
+ *    before reading once they expire, and drops a file's pages when its mtime
+ *    (the time its value changed) or size differs: no page outlives its data.
+ *  - A READ is served from the version whose size and mtime the kernel was
+ *    last told (inodes.c), so a file read in pieces is one version.
+ *  - Commands run on the jobs pool, not on a FUSE worker: the write's reply
+ *    comes from there once the API answered, or at once with EINTR when the
+ *    writer is interrupted. Before the reply, the kernel forgets what it had
+ *    of that instance, so the next read fetches.
+ * Nothing here calls fuse_lowlevel_notify_* from inside a request handler:
+ * only the jobs threads do, and no lock is held meanwhile. */
+#define FUSE_USE_VERSION 312
+#include <fuse_lowlevel.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "api.h"
+#include "clocks.h"
+#include "fs_fuse.h"
+#include "fs_fuse_args.h"
+#include "inodes.h"
+#include "jobs.h"
 #include "log.h"
+#include "pending.h"
 
-static fs_context *fs_ctx(void) { return fuse_get_context()->private_data; }
+/* Commands waiting for the API at once, at most (more wait in line). */
+#define MAX_COMMAND_THREADS 256
 
-static void fs_fill_stat(const node_attr *a, struct stat *st)
+typedef struct glue {
+    tree *tree;
+    inodes *ino;
+    jobs *jobs;
+    pending *pending;
+    struct fuse_session *se;
+    bool foreground;
+    _Atomic bool no_open; /* the kernel serves opens itself */
+} glue;
+
+static glue *glue_of(fuse_req_t req) { return fuse_req_userdata(req); }
+
+static double seconds(long long ms) { return ms > 0 ? (double)ms / 1000.0 : 0.0; }
+
+static void fill_stat(uint64_t ino, const node_attr *a, struct stat *st)
 {
     memset(st, 0, sizeof *st);
+    st->st_ino = ino;
     switch (a->kind) {
     case NODE_DIR: st->st_mode = S_IFDIR | a->mode; break;
     case NODE_LINK: st->st_mode = S_IFLNK | a->mode; break;
@@ -54,273 +78,573 @@ static void fs_fill_stat(const node_attr *a, struct stat *st)
     st->st_blocks = (blkcnt_t)((a->size + 511) / 512);
     st->st_uid = getuid(); /* everything belongs to the user who mounted */
     st->st_gid = getgid();
-    st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = a->mtime;
+    st->st_mtim.tv_sec = (time_t)(a->mtime_ns / 1000000000LL);
+    st->st_mtim.tv_nsec = (long)(a->mtime_ns % 1000000000LL);
+    st->st_ctim = st->st_atim = st->st_mtim;
 }
 
-static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+/* Keep a file's content as the version reads are served from. */
+static void keep_version(glue *g, uint64_t ino, tree_blob *content, const node_attr *a)
 {
-    (void)conn;
-    cfg->entry_timeout = 1.0;
-    cfg->attr_timeout = 0.0;
-    cfg->negative_timeout = 0.0;
-    cfg->use_ino = 0;
-    cfg->kernel_cache = 0;
-    cfg->direct_io = 1;
-    fs_context *ctx = fs_ctx();
-    /* init runs after fuse_main has daemonized: from here on stderr is gone. */
-    if (!ctx->foreground)
+    if (content)
+        inodes_set_version(g->ino, ino, content, a, clock_mono_ms() + a->valid_ms);
+}
+
+/* The path of ino, or a reply of ESTALE (a number the kernel kept too long). */
+static char *path_or_reply(fuse_req_t req, fuse_ino_t ino)
+{
+    char *path = inodes_path(glue_of(req)->ino, ino);
+    if (!path)
+        fuse_reply_err(req, ESTALE);
+    return path;
+}
+
+/* ---- names and attributes ---- */
+
+static void op_init(void *userdata, struct fuse_conn_info *conn)
+{
+    glue *g = userdata;
+    if (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT)
+        atomic_store(&g->no_open, true);
+    if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
+        conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
+    conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE; /* every write is a command, at once */
+    /* O_TRUNC as a SETATTR (there is no OPEN to carry it): the kernel then
+     * drops the file's pages before the command is written over them, and a
+     * read-only file refuses at open time. */
+    conn->want &= ~(unsigned)FUSE_CAP_ATOMIC_O_TRUNC;
+    /* init runs once daemonized: from here on stderr is gone. */
+    if (!g->foreground)
         log_to_syslog(true);
-    log_info("mounted");
-    return ctx;
+    log_info("mounted%s", atomic_load(&g->no_open) ? "" : " (the kernel cannot skip opens)");
 }
 
-static int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-    if (fi && fi->fh) {
-        /* The kernel passes the open file only for some requests (e.g.
-         * lseek(SEEK_END)): then the size is this open's own snapshot's. */
-        const file_snapshot *snap = (const file_snapshot *)(uintptr_t)fi->fh;
-        node_attr a;
-        if (tree_getattr(fs_ctx()->tree, path, &a) != 0) /* gone since the open */
-            a = (node_attr){.kind = NODE_FILE, .mode = 0444, .mtime = snap->mtime, .nlink = 1};
-        a.size = snap->len;
-        fs_fill_stat(&a, st);
-        return 0;
+    glue *g = glue_of(req);
+    char *path = inodes_child_path(g->ino, parent, name);
+    if (!path) {
+        fuse_reply_err(req, ESTALE);
+        return;
     }
     node_attr a;
-    int rc = tree_getattr(fs_ctx()->tree, path, &a);
+    tree_blob *content = NULL;
+    int rc = tree_stat(g->tree, path, &a, &content);
+    struct fuse_entry_param e = {0};
+    if (rc == -ENOENT) { /* a negative entry, kept as long as the answer holds */
+        e.entry_timeout = seconds(a.valid_ms);
+        fuse_reply_entry(req, &e);
+    } else if (rc) {
+        fuse_reply_err(req, -rc);
+    } else if (!(e.ino = inodes_ref(g->ino, path))) {
+        fuse_reply_err(req, ENOMEM);
+    } else {
+        keep_version(g, e.ino, content, &a);
+        fill_stat(e.ino, &a, &e.attr);
+        e.attr_timeout = e.entry_timeout = seconds(a.valid_ms);
+        fuse_reply_entry(req, &e);
+    }
+    tree_blob_put(content);
+    free(path);
+}
+
+static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+    inodes_forget(glue_of(req)->ino, ino, nlookup);
+    fuse_reply_none(req);
+}
+
+static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
+{
+    for (size_t i = 0; i < count; i++)
+        inodes_forget(glue_of(req)->ino, forgets[i].ino, forgets[i].nlookup);
+    fuse_reply_none(req);
+}
+
+/* Attributes, afresh (and the content they describe kept for reads). */
+static int stat_ino(glue *g, fuse_ino_t ino, const char *path, node_attr *a)
+{
+    tree_blob *content = NULL;
+    int rc = tree_stat(g->tree, path, a, &content);
     if (rc == 0)
-        fs_fill_stat(&a, st);
+        keep_version(g, ino, content, a);
+    tree_blob_put(content);
     return rc;
 }
 
-struct fs_fill {
-    void *buf;
-    fuse_fill_dir_t filler;
-};
-
-static int fs_fill_entry(void *p, const char *name, const node_attr *attr)
+static void reply_attr(fuse_req_t req, fuse_ino_t ino, const node_attr *a)
 {
-    struct fs_fill *f = p;
     struct stat st;
-    fs_fill_stat(attr, &st);
-    return f->filler(f->buf, name, &st, 0, FUSE_FILL_DIR_PLUS) ? -ENOMEM : 0;
+    fill_stat(ino, a, &st);
+    fuse_reply_attr(req, &st, seconds(a->valid_ms));
 }
 
-static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
-                      struct fuse_file_info *fi, enum fuse_readdir_flags flags)
+static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    (void)off, (void)fi, (void)flags;
-    /* tree_readdir answers ENOENT/ENOTDIR itself; on an error these two
-     * entries are discarded with the rest. */
-    filler(buf, ".", NULL, 0, 0);
-    filler(buf, "..", NULL, 0, 0);
-    struct fs_fill f = {buf, filler};
-    return tree_readdir(fs_ctx()->tree, path, fs_fill_entry, &f);
-}
-
-/* access(2), `test -w`: what the modes say, for root too, since a read-only
- * file refuses writes whoever asks (default_permissions is off unless
- * allow_other; see main.c). */
-static int fs_access(const char *path, int mask)
-{
+    (void)fi;
+    char *path = path_or_reply(req, ino);
+    if (!path)
+        return;
     node_attr a;
-    int rc = tree_getattr(fs_ctx()->tree, path, &a);
+    int rc = stat_ino(glue_of(req), ino, path, &a);
     if (rc)
-        return rc;
-    if ((mask & W_OK) && !(a.mode & 0200))
-        return -EACCES;
-    if ((mask & X_OK) && !(a.mode & 0100))
-        return -EACCES;
-    return 0;
+        fuse_reply_err(req, -rc);
+    else
+        reply_attr(req, ino, &a);
+    free(path);
 }
 
-static int fs_readlink(const char *path, char *buf, size_t size)
+/* Only truncation, which shell redirection does before it writes: times,
+ * modes and owners are the API's. */
+static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+                       struct fuse_file_info *fi)
 {
-    return tree_readlink(fs_ctx()->tree, path, buf, size);
-}
-
-static int fs_open(const char *path, struct fuse_file_info *fi)
-{
-    file_snapshot *snap = NULL;
-    int rc = tree_open(fs_ctx()->tree, path, fi->flags, &snap);
+    (void)attr, (void)fi;
+    char *path = path_or_reply(req, ino);
+    if (!path)
+        return;
+    int rc = -EPERM;
+    if (to_set & FUSE_SET_ATTR_SIZE)
+        rc = tree_truncate(glue_of(req)->tree, path);
+    node_attr a;
+    if (rc == 0)
+        rc = stat_ino(glue_of(req), ino, path, &a);
     if (rc)
-        return rc;
-    fi->fh = (uint64_t)(uintptr_t)snap;
-    fi->direct_io = 1;  /* see the header comment */
-    fi->keep_cache = 0;
-    fi->nonseekable = 0;
-    return 0;
+        fuse_reply_err(req, -rc);
+    else
+        reply_attr(req, ino, &a);
+    free(path);
 }
 
-static int fs_read(const char *path, char *buf, size_t size, off_t off,
-                   struct fuse_file_info *fi)
+static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-    (void)path;
-    const file_snapshot *snap = (const file_snapshot *)(uintptr_t)fi->fh;
-    if (off < 0)
-        return -EINVAL;
-    if ((size_t)off >= snap->len)
-        return 0;
-    if (size > snap->len - (size_t)off)
-        size = snap->len - (size_t)off;
-    memcpy(buf, snap->data + off, size);
-    return (int)size;
+    char *path = path_or_reply(req, ino);
+    if (!path)
+        return;
+    char target[PATH_MAX];
+    int rc = tree_readlink(glue_of(req)->tree, path, target, sizeof target);
+    if (rc)
+        fuse_reply_err(req, -rc);
+    else
+        fuse_reply_readlink(req, target);
+    free(path);
 }
 
-/* One command per write(2); the API call happens here, so its errno reaches
- * the writer and nothing is deferred to close. */
-static int fs_write(const char *path, const char *buf, size_t size, off_t off,
+/* access(2) and `test -w` when the kernel does not check modes itself (no
+ * allow_other): what the modes say, for root too, since a read-only file
+ * refuses writes whoever asks. */
+static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+    char *path = path_or_reply(req, ino);
+    if (!path)
+        return;
+    node_attr a;
+    int rc = tree_stat(glue_of(req)->tree, path, &a, NULL);
+    if (rc == 0 && (((mask & W_OK) && !(a.mode & 0200)) || ((mask & X_OK) && !(a.mode & 0100))))
+        rc = -EACCES;
+    fuse_reply_err(req, -rc);
+    free(path);
+}
+
+/* ---- files ---- */
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)ino;
+    if (atomic_load(&glue_of(req)->no_open)) {
+        fuse_reply_err(req, ENOSYS); /* and the kernel never asks again */
+        return;
+    }
+    fi->keep_cache = 1;
+    fi->noflush = 1;
+    fuse_reply_open(req, fi);
+}
+
+static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                     struct fuse_file_info *fi)
 {
+    (void)fi;
+    glue *g = glue_of(req);
+    node_attr a;
+    tree_blob *b = inodes_version(g->ino, ino, clock_mono_ms(), &a);
+    if (!b) {
+        char *path = path_or_reply(req, ino);
+        if (!path)
+            return;
+        int rc = tree_stat(g->tree, path, &a, &b);
+        free(path);
+        if (rc == 0 && !b)
+            rc = -EISDIR;
+        if (rc) {
+            fuse_reply_err(req, -rc);
+            return;
+        }
+        keep_version(g, ino, b, &a);
+    }
+    size_t len = tree_blob_len(b);
+    if (off < 0 || (size_t)off >= len)
+        size = 0;
+    else if (size > len - (size_t)off)
+        size = len - (size_t)off;
+    fuse_reply_buf(req, size ? tree_blob_data(b) + off : NULL, size);
+    tree_blob_put(b);
+}
+
+static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)ino, (void)fi;
+    fuse_reply_err(req, ENOSYS); /* commands ran in write(): nothing is left for close */
+}
+
+static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)ino, (void)fi;
+    fuse_reply_err(req, 0);
+}
+
+/* ---- commands ---- */
+
+typedef struct command_job {
+    glue *g;
+    fuse_req_t req;
+    uint64_t id;      /* in g->pending while the writer waits */
+    fuse_ino_t ino;   /* the file written */
+    size_t size;
+    tree_command *cmd;
+} command_job;
+
+typedef struct forget_ctx {
+    struct fuse_session *se;
+    uint64_t except;
+    bool entries;
+} forget_ctx;
+
+/* Tell the kernel to drop what it keeps of one inode (and of its name,
+ * when the names below are changing). */
+static void kernel_forget(void *ctx, uint64_t ino, uint64_t parent, const char *name)
+{
+    forget_ctx *f = ctx;
+    if (ino == f->except)
+        return;
+    fuse_lowlevel_notify_inval_inode(f->se, ino, 0, 0);
+    if (f->entries && parent)
+        fuse_lowlevel_notify_inval_entry(f->se, parent, name, strlen(name));
+}
+
+/* What the kernel keeps of an instance no longer tells the truth: the next
+ * read must come to us, and we fetch. The file written is spared until the
+ * writer has its answer (its pages may be locked by that very write). */
+static void forget_instance(glue *g, const tree_effect *eff, uint64_t except)
+{
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "/instances/%s", eff->uhost_id);
+    forget_ctx f = {g->se, except, false};
+    inodes_drop_under(g->ino, prefix, kernel_forget, &f);
+    if (eff->renamed) {
+        forget_ctx names = {g->se, 0, true};
+        inodes_drop_under(g->ino, "/by-name", kernel_forget, &names);
+    }
+}
+
+static void run_command(void *arg)
+{
+    command_job *j = arg;
+    glue *g = j->g;
+    /* interrupted while in line: nothing was sent, nothing is */
+    if (pending_contains(g->pending, j->id)) {
+        tree_effect eff;
+        int rc = tree_command_run(g->tree, j->cmd, &eff);
+        forget_instance(g, &eff, j->ino);
+        if (pending_take(g->pending, j->id)) {
+            if (rc)
+                fuse_reply_err(j->req, -rc);
+            else
+                fuse_reply_write(j->req, j->size);
+        }
+        fuse_lowlevel_notify_inval_inode(g->se, j->ino, 0, 0);
+    }
+    tree_command_free(j->cmd);
+    free(j);
+}
+
+/* The writer gave up (Ctrl-C): it gets EINTR now; the command, if sent,
+ * goes on and its outcome lands in the error files. */
+static void on_interrupt(fuse_req_t req, void *data)
+{
+    if (pending_take(glue_of(req)->pending, (uint64_t)(uintptr_t)data))
+        fuse_reply_err(req, EINTR);
+}
+
+static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+                     struct fuse_file_info *fi)
+{
     (void)off, (void)fi;
-    long rc = tree_write(fs_ctx()->tree, path, buf, size);
-    return rc < 0 ? (int)rc : (int)size;
+    glue *g = glue_of(req);
+    char *path = path_or_reply(req, ino);
+    if (!path)
+        return;
+    tree_command *cmd = NULL;
+    int rc = tree_command_parse(g->tree, path, buf, size, fuse_req_ctx(req)->uid, &cmd);
+    free(path);
+    command_job *j = rc ? NULL : calloc(1, sizeof *j);
+    if (rc || !j) {
+        tree_command_free(cmd);
+        fuse_reply_err(req, rc ? -rc : ENOMEM);
+        return;
+    }
+    *j = (command_job){.g = g, .req = req, .ino = ino, .size = size, .cmd = cmd,
+                       .id = pending_add(g->pending)};
+    if (!j->id) {
+        tree_command_free(cmd);
+        free(j);
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
+    fuse_req_interrupt_func(req, on_interrupt, (void *)(uintptr_t)j->id);
+    if ((rc = jobs_submit(g->jobs, run_command, j)) != 0) {
+        if (pending_take(g->pending, j->id))
+            fuse_reply_err(req, rc == -ECANCELED ? ESHUTDOWN : EAGAIN);
+        tree_command_free(cmd);
+        free(j);
+    }
 }
 
-static int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+/* ---- directories ---- */
+
+typedef struct dir_entry {
+    char *name;
+    node_attr attr;
+} dir_entry;
+
+/* One listing, taken at opendir, so that reads at any offset agree. */
+typedef struct dir_handle {
+    char *path;
+    dir_entry *e;
+    size_t n, cap;
+} dir_handle;
+
+static void dir_free(dir_handle *d)
 {
-    (void)size, (void)fi;
-    return tree_truncate(fs_ctx()->tree, path);
+    for (size_t i = 0; d && i < d->n; i++)
+        free(d->e[i].name);
+    if (d) {
+        free(d->e);
+        free(d->path);
+    }
+    free(d);
 }
 
-static int fs_release(const char *path, struct fuse_file_info *fi)
+static int dir_add(void *ctx, const char *name, const node_attr *attr)
 {
-    (void)path;
-    file_snapshot_free((file_snapshot *)(uintptr_t)fi->fh);
-    fi->fh = 0;
+    dir_handle *d = ctx;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 32;
+        dir_entry *e = realloc(d->e, cap * sizeof *e);
+        if (!e)
+            return -ENOMEM;
+        d->e = e;
+        d->cap = cap;
+    }
+    if (!(d->e[d->n].name = strdup(name)))
+        return -ENOMEM;
+    d->e[d->n++].attr = *attr;
     return 0;
 }
 
-static int fs_flush(const char *path, struct fuse_file_info *fi)
+static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    (void)path, (void)fi;
-    return 0; /* commands ran in write(); nothing is left for close */
+    dir_handle *d = calloc(1, sizeof *d);
+    if (!d || !(d->path = inodes_path(glue_of(req)->ino, ino))) {
+        fuse_reply_err(req, d ? ESTALE : ENOMEM);
+        free(d);
+        return;
+    }
+    long long valid;
+    int rc = tree_readdir(glue_of(req)->tree, d->path, dir_add, d, &valid);
+    if (rc) {
+        dir_free(d);
+        fuse_reply_err(req, -rc);
+        return;
+    }
+    fi->fh = (uint64_t)(uintptr_t)d;
+    fuse_reply_open(req, fi);
 }
 
-static int fs_statfs(const char *path, struct statvfs *sv)
+/* A directory entry's inode number when no lookup comes with it (plain
+ * readdir): the one the name has, else "unknown" (never 0, which readdir(3)
+ * callers take for a deleted entry). */
+#define UNKNOWN_INO 0xffffffffULL
+
+static uint64_t known_ino(glue *g, fuse_ino_t dir, const char *name)
 {
-    (void)path;
-    memset(sv, 0, sizeof *sv);
-    sv->f_bsize = sv->f_frsize = 4096;
-    sv->f_namemax = 255;
-    return 0;
+    char *path = inodes_child_path(g->ino, dir, name);
+    uint64_t ino = path ? inodes_find(g->ino, path) : 0;
+    free(path);
+    return ino ? ino : UNKNOWN_INO;
 }
 
-/* The tree's shape is the API's: nothing is created, removed, moved, linked
- * or re-permissioned from inside the mount. */
-static int fs_refuse_path(const char *path, mode_t mode) { (void)path, (void)mode; return -EPERM; }
-static int fs_refuse_unlink(const char *path) { (void)path; return -EPERM; }
-static int fs_refuse_two(const char *from, const char *to) { (void)from, (void)to; return -EPERM; }
-static int fs_refuse_rename(const char *from, const char *to, unsigned int flags)
+/* Entries from offset off: "." and ".." are 0 and 1, the listing follows. */
+static void read_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                     struct fuse_file_info *fi, bool plus)
 {
-    (void)from, (void)to, (void)flags;
-    return -EPERM;
-}
-static int fs_refuse_mknod(const char *path, mode_t mode, dev_t dev)
-{
-    (void)path, (void)mode, (void)dev;
-    return -EPERM;
-}
-static int fs_refuse_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
-{
-    (void)path, (void)mode, (void)fi;
-    return -EPERM;
-}
-static int fs_refuse_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
-{
-    (void)path, (void)uid, (void)gid, (void)fi;
-    return -EPERM;
-}
-static int fs_refuse_create(const char *path, mode_t mode, struct fuse_file_info *fi)
-{
-    (void)path, (void)mode, (void)fi;
-    return -EPERM;
-}
-static int fs_refuse_utimens(const char *path, const struct timespec tv[2],
-                             struct fuse_file_info *fi)
-{
-    (void)path, (void)tv, (void)fi;
-    return -EPERM;
+    glue *g = glue_of(req);
+    dir_handle *d = (dir_handle *)(uintptr_t)fi->fh;
+    char *buf = malloc(size ? size : 1);
+    if (!buf) {
+        fuse_reply_err(req, ENOMEM);
+        return;
+    }
+    size_t pos = 0;
+    for (size_t k = off < 0 ? 0 : (size_t)off; k < d->n + 2; k++) {
+        const char *name = k == 0 ? "." : k == 1 ? ".." : d->e[k - 2].name;
+        struct fuse_entry_param e = {0};
+        struct stat *st = &e.attr;
+        if (k < 2) {
+            st->st_ino = k == 0 ? ino : UNKNOWN_INO;
+            st->st_mode = S_IFDIR;
+        } else {
+            fill_stat(plus ? 0 : known_ino(g, ino, name), &d->e[k - 2].attr, st);
+        }
+        size_t need = plus ? fuse_add_direntry_plus(req, NULL, 0, name, NULL, 0)
+                           : fuse_add_direntry(req, NULL, 0, name, NULL, 0);
+        if (pos + need > size)
+            break;
+        if (plus && k >= 2) { /* a lookup the kernel will count */
+            char *path = inodes_child_path(g->ino, ino, name);
+            e.ino = path ? inodes_ref(g->ino, path) : 0;
+            free(path);
+            if (!e.ino)
+                break;
+            st->st_ino = e.ino;
+            e.attr_timeout = e.entry_timeout = seconds(d->e[k - 2].attr.valid_ms);
+        }
+        pos += plus ? fuse_add_direntry_plus(req, buf + pos, size - pos, name, &e, (off_t)k + 1)
+                    : fuse_add_direntry(req, buf + pos, size - pos, name, st, (off_t)k + 1);
+    }
+    fuse_reply_buf(req, buf, pos);
+    free(buf);
 }
 
-static const struct fuse_operations fs_ops = {
-    .init = fs_init,
-    .getattr = fs_getattr,
-    .readdir = fs_readdir,
-    .readlink = fs_readlink,
-    .access = fs_access,
-    .open = fs_open,
-    .read = fs_read,
-    .write = fs_write,
-    .truncate = fs_truncate,
-    .flush = fs_flush,
-    .release = fs_release,
-    .statfs = fs_statfs,
-    .mkdir = fs_refuse_path,
-    .rmdir = fs_refuse_unlink,
-    .unlink = fs_refuse_unlink,
-    .symlink = fs_refuse_two,
-    .link = fs_refuse_two,
-    .rename = fs_refuse_rename,
-    .mknod = fs_refuse_mknod,
-    .chmod = fs_refuse_chmod,
-    .chown = fs_refuse_chown,
-    .create = fs_refuse_create,
-    .utimens = fs_refuse_utimens,
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                       struct fuse_file_info *fi)
+{
+    read_dir(req, ino, size, off, fi, false);
+}
+
+static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                           struct fuse_file_info *fi)
+{
+    read_dir(req, ino, size, off, fi, true);
+}
+
+static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+    (void)ino;
+    dir_free((dir_handle *)(uintptr_t)fi->fh);
+    fuse_reply_err(req, 0);
+}
+
+static void op_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+    (void)ino;
+    struct statvfs sv = {.f_bsize = 4096, .f_frsize = 4096, .f_namemax = NAME_MAX};
+    fuse_reply_statfs(req, &sv);
+}
+
+/* ---- what the tree's shape does not allow ---- */
+
+/* Nothing is created, removed, moved or linked from inside the mount. */
+static void refuse_name(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+    (void)parent, (void)name;
+    fuse_reply_err(req, EPERM);
+}
+static void refuse_mkdir(fuse_req_t req, fuse_ino_t p, const char *n, mode_t m)
+{
+    (void)m;
+    refuse_name(req, p, n);
+}
+static void refuse_mknod(fuse_req_t req, fuse_ino_t p, const char *n, mode_t m, dev_t r)
+{
+    (void)m, (void)r;
+    refuse_name(req, p, n);
+}
+static void refuse_symlink(fuse_req_t req, const char *link, fuse_ino_t p, const char *n)
+{
+    (void)link;
+    refuse_name(req, p, n);
+}
+static void refuse_rename(fuse_req_t req, fuse_ino_t p, const char *n, fuse_ino_t np,
+                          const char *nn, unsigned int flags)
+{
+    (void)np, (void)nn, (void)flags;
+    refuse_name(req, p, n);
+}
+static void refuse_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t np, const char *nn)
+{
+    (void)ino;
+    refuse_name(req, np, nn);
+}
+static void refuse_create(fuse_req_t req, fuse_ino_t p, const char *n, mode_t m,
+                          struct fuse_file_info *fi)
+{
+    (void)m, (void)fi;
+    refuse_name(req, p, n);
+}
+
+static const struct fuse_lowlevel_ops ops = {
+    .init = op_init,
+    .lookup = op_lookup,
+    .forget = op_forget,
+    .forget_multi = op_forget_multi,
+    .getattr = op_getattr,
+    .setattr = op_setattr,
+    .readlink = op_readlink,
+    .access = op_access,
+    .open = op_open,
+    .read = op_read,
+    .write = op_write,
+    .flush = op_flush,
+    .release = op_release,
+    .opendir = op_opendir,
+    .readdir = op_readdir,
+    .readdirplus = op_readdirplus,
+    .releasedir = op_releasedir,
+    .statfs = op_statfs,
+    .mkdir = refuse_mkdir,
+    .mknod = refuse_mknod,
+    .unlink = refuse_name,
+    .rmdir = refuse_name,
+    .symlink = refuse_symlink,
+    .rename = refuse_rename,
+    .link = refuse_link,
+    .create = refuse_create,
 };
 
-void fs_fuse_help(struct fuse_args *args)
+/* ---- the loop (fs_fuse_loop.c) ---- */
+
+/* After the loop, before the session goes: the API calls were aborted, so
+ * the commands still running end at once and can still reply. */
+static void drain(void *userdata)
 {
-    printf("FUSE options:\n");
-    fuse_cmdline_help();
-    fuse_lib_help(args);
+    glue *g = userdata;
+    jobs_free(g->jobs);
+    g->jobs = NULL;
 }
 
-/* What fuse_main() does after parsing, except that a loop ended by SIGTERM,
- * SIGINT or SIGHUP is a clean exit (status 0): libfuse reports the signal as
- * a loop error, and service managers take a non-zero status for a crash. */
-int fs_fuse_main(struct fuse_args *args, const struct fuse_cmdline_opts *cl, fs_context *ctx)
+int fs_fuse_main(fs_cmdline *cl, fs_context *ctx)
 {
-    struct fuse *fuse = fuse_new(args, &fs_ops, sizeof fs_ops, ctx);
-    if (!fuse)
-        return 1;
-    int status = 0;
-    if (fuse_mount(fuse, cl->mountpoint) != 0) {
-        status = 4;
-        goto out_destroy;
-    }
-    if (fuse_daemonize(cl->foreground) != 0) {
-        status = 5;
-        goto out_unmount;
-    }
-    struct fuse_session *se = fuse_get_session(fuse);
-    if (fuse_set_signal_handlers(se) != 0) {
-        status = 6;
-        goto out_unmount;
-    }
-    int res;
-    if (cl->singlethread) {
-        res = fuse_loop(fuse);
-    } else {
-        struct fuse_loop_config *loop = fuse_loop_cfg_create();
-        fuse_loop_cfg_set_clone_fd(loop, (unsigned)cl->clone_fd);
-        if (cl->max_idle_threads != UINT_MAX) /* UINT_MAX = not given; 3.14 warns on it */
-            fuse_loop_cfg_set_idle_threads(loop, cl->max_idle_threads);
-        fuse_loop_cfg_set_max_threads(loop, cl->max_threads);
-        res = fuse_loop_mt(fuse, loop);
-        fuse_loop_cfg_destroy(loop);
-    }
-    if (res == SIGTERM || res == SIGINT || res == SIGHUP)
-        res = 0;
-    if (res != 0) {
-        log_error("the FUSE loop failed (%d)", res);
-        status = 7;
-    }
-    fuse_remove_signal_handlers(se);
-out_unmount:
-    fuse_unmount(fuse);
-out_destroy:
-    fuse_destroy(fuse);
+    glue g = {.tree = ctx->tree, .foreground = cl->foreground};
+    g.ino = inodes_new();
+    g.jobs = jobs_new(MAX_COMMAND_THREADS);
+    g.pending = pending_new();
+    int status = 1;
+    if (g.ino && g.jobs && g.pending)
+        status = fs_fuse_serve(cl, ctx, &ops, &g, &g.se, drain);
+    else
+        log_error("out of memory");
+    jobs_free(g.jobs);
+    pending_free(g.pending);
+    inodes_free(g.ino);
     return status;
 }

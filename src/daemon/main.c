@@ -8,10 +8,6 @@
  * where it looked, when there are no keys, when the API rejects them, or when
  * the endpoint cannot be reached: a mount that would only ever answer EIO is
  * worse than no mount. */
-#include "fs_fuse.h" /* first: sets FUSE_USE_VERSION; <fuse.h> stays in fs_fuse.c */
-
-#include <fuse_opt.h>
-
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,43 +23,10 @@
 #include "control.h"
 #include "errlog.h"
 #include "errmap.h"
+#include "fs_fuse.h"
 #include "log.h"
 #include "metrics.h"
 #include "tree.h"
-
-/* Our own -o options; fuse_opt_parse removes them before libfuse sees argv.
- * allow_other is only noticed (and kept for libfuse). */
-static config_options opts;
-static bool allow_other;
-enum { KEY_ALLOW_OTHER };
-#define OPT(name, field) {name "=%s", offsetof(config_options, field), 0}
-static const struct fuse_opt option_spec[] = {
-    OPT("endpoint", endpoint),   OPT("region", region),
-    OPT("zone", zone),           OPT("project_id", project_id),
-    OPT("profile", profile),     OPT("credentials", credentials),
-    OPT("ca_file", ca_file),     OPT("ttl", ttl),
-    OPT("timeout", timeout),     FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
-    FUSE_OPT_END,
-};
-
-static int option_seen(void *data, const char *arg, int key, struct fuse_args *outargs)
-{
-    (void)data, (void)arg, (void)outargs;
-    if (key == KEY_ALLOW_OTHER)
-        allow_other = true;
-    return 1; /* keep it for libfuse */
-}
-
-static void free_options(void)
-{
-    const char **all[] = {&opts.endpoint, &opts.region, &opts.zone, &opts.project_id,
-                          &opts.profile, &opts.credentials, &opts.ca_file, &opts.ttl,
-                          &opts.timeout};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
-        free((char *)*all[i]); /* fuse_opt_parse strdup'ed them */
-        *all[i] = NULL;
-    }
-}
 
 static void usage(const char *prog)
 {
@@ -129,30 +92,9 @@ static int prove_api(cache *c, const fs_config *cfg)
     return rc;
 }
 
-/* The FUSE command line: defaults, then what the user gave (later options
- * win).
- * auto_unmount, always: a dead daemon must not leave "Transport endpoint is
- * not connected" behind. default_permissions with allow_other, so file modes
- * bind every user. Without allow_other only the mounting user can enter the
- * mount at all, and fs_access/tree_open enforce the modes for that user; the
- * kernel's own checks would cost a GETATTR round trip per directory of every
- * path walked (attr_timeout is 0, see fs_fuse.c). Plenty of threads, because
- * a command holds its thread for a whole API round trip. */
-static void fuse_command_line(const struct fuse_args *user, struct fuse_args *out)
-{
-    fuse_opt_add_arg(out, user->argv[0]);
-    fuse_opt_add_arg(out, "-oauto_unmount,fsname=compsharefs,subtype=compsharefs,max_threads=64");
-    if (allow_other)
-        fuse_opt_add_arg(out, "-odefault_permissions");
-    for (int i = 1; i < user->argc; i++)
-        fuse_opt_add_arg(out, user->argv[i]);
-}
-
 int main(int argc, char **argv)
 {
-    struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
-    struct fuse_args fargs = FUSE_ARGS_INIT(0, NULL);
-    struct fuse_cmdline_opts cl = {0};
+    fs_cmdline cl;
     fs_config cfg = {0};
     api_client *client = NULL;
     cache *c = NULL;
@@ -162,21 +104,17 @@ int main(int argc, char **argv)
     metrics *call_metrics = NULL;
     int status = 2; /* usage errors */
 
-    if (fuse_opt_parse(&args, &opts, option_spec, option_seen) != 0)
-        goto out;
-    fuse_command_line(&args, &fargs);
-    if (fuse_parse_cmdline(&fargs, &cl) != 0)
+    if (fs_fuse_parse(argc, argv, &cl) != 0)
         goto out;
     if (cl.show_help) {
         usage(argv[0]);
-        fs_fuse_help(&fargs);
+        fs_fuse_help(&cl);
         status = 0;
         goto out;
     }
     if (cl.show_version) {
         printf("compsharefs %s\nFUSE library version %s\n", COMPSHAREFS_VERSION,
-               fuse_pkgversion());
-        fuse_lowlevel_version();
+               fs_fuse_version());
         status = 0;
         goto out;
     }
@@ -189,7 +127,7 @@ int main(int argc, char **argv)
     status = 1;
     log_setup("compsharefs", false, cl.debug);
     char why[1024];
-    if (config_resolve(&opts, NULL, NULL, &cfg, why, sizeof why) != 0) {
+    if (config_resolve(&cl.opts, NULL, NULL, &cfg, why, sizeof why) != 0) {
         fprintf(stderr, "compsharefs: %s\n", why);
         goto out;
     }
@@ -221,8 +159,8 @@ int main(int argc, char **argv)
     if (prove_api(c, &cfg) != 0)
         goto out;
 
-    fs_context ctx = {.tree = t, .foreground = cl.foreground};
-    status = fs_fuse_main(&fargs, &cl, &ctx);
+    fs_context ctx = {.tree = t, .client = client};
+    status = fs_fuse_main(&cl, &ctx);
     log_info("unmounted");
 
 out:
@@ -233,9 +171,6 @@ out:
     api_free(client);
     metrics_free(call_metrics);
     fs_config_free(&cfg);
-    free_options();
-    free(cl.mountpoint);
-    fuse_opt_free_args(&fargs);
-    fuse_opt_free_args(&args);
+    fs_fuse_cmdline_free(&cl);
     return status;
 }

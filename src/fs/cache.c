@@ -80,19 +80,24 @@ typedef struct lookup_obj {
     int rc; /* 0 or -ENOENT: "does not exist" is an answer, cached like one */
     api_error err;
     api_image img;
-    long long fetched_at;
+    long long started_ms, changed_ns;
 } lookup_obj;
 
 typedef struct progress_obj {
     cache_obj hdr;
     api_progress p;
-    long long fetched_at;
+    long long started_ms, changed_ns;
 } progress_obj;
 
 struct cache {
     cache_source src;
+    cache_hooks hooks;
     long long ttl_ms;
     pthread_mutex_t mu;
+    /* Held by a fetcher from deciding to publish a list until it has: the
+     * publish hook sees values in the order they replace each other, and runs
+     * outside mu, so readers of fresh data never wait for it. Taken before mu. */
+    pthread_mutex_t pub_mu;
     uint64_t tickets; /* last ticket issued */
     entry inst, custom, platform;
     table lookups, progress;
@@ -148,7 +153,7 @@ static int source_failed(int rc, api_error *err)
     return rc;
 }
 
-static int fetch_instances(cache *c, uint64_t ticket, cache_obj **out, api_error *err)
+static int fetch_instances(cache *c, const flight *f, cache_obj **out, api_error *err)
 {
     api_instance_list l = {0};
     int rc = c->src.list_instances(c->src.ctx, &l, err);
@@ -156,11 +161,11 @@ static int fetch_instances(cache *c, uint64_t ticket, cache_obj **out, api_error
         api_instance_list_free(&l);
         return source_failed(rc, err);
     }
-    *out = inst_snap_build(&l, ticket, (long long)time(NULL));
+    *out = inst_snap_build(&l, f->ticket, (long long)time(NULL), f->started_ms);
     return *out ? 0 : -ENOMEM;
 }
 
-static int fetch_images(cache *c, kind k, uint64_t ticket, cache_obj **out, api_error *err)
+static int fetch_images(cache *c, kind k, const flight *f, cache_obj **out, api_error *err)
 {
     api_image_list l = {0};
     int rc = k == K_CUSTOM ? c->src.list_custom_images(c->src.ctx, &l, err)
@@ -169,11 +174,12 @@ static int fetch_images(cache *c, kind k, uint64_t ticket, cache_obj **out, api_
         api_image_list_free(&l);
         return source_failed(rc, err);
     }
-    *out = img_snap_build(&l, ticket, (long long)time(NULL));
+    *out = img_snap_build(&l, f->ticket, (long long)time(NULL), f->started_ms);
     return *out ? 0 : -ENOMEM;
 }
 
-static int fetch_lookup(cache *c, const char *id, cache_obj **out, api_error *err)
+static int fetch_lookup(cache *c, const flight *f, const char *id, cache_obj **out,
+                        api_error *err)
 {
     lookup_obj *lo = calloc(1, sizeof *lo);
     if (!lo)
@@ -190,12 +196,14 @@ static int fetch_lookup(cache *c, const char *id, cache_obj **out, api_error *er
         source_failed(rc, &lo->err);
     }
     lo->rc = rc;
-    lo->fetched_at = (long long)time(NULL);
+    lo->started_ms = f->started_ms;
+    lo->changed_ns = clock_wall_ns();
     *out = &lo->hdr;
     return 0;
 }
 
-static int fetch_progress(cache *c, const char *id, cache_obj **out, api_error *err)
+static int fetch_progress(cache *c, const flight *f, const char *id, cache_obj **out,
+                          api_error *err)
 {
     progress_obj *po = calloc(1, sizeof *po);
     if (!po)
@@ -206,20 +214,21 @@ static int fetch_progress(cache *c, const char *id, cache_obj **out, api_error *
         free(po);
         return source_failed(rc, err);
     }
-    po->fetched_at = (long long)time(NULL);
+    po->started_ms = f->started_ms;
+    po->changed_ns = clock_wall_ns();
     *out = &po->hdr;
     return 0;
 }
 
-static int fetch(cache *c, kind k, const char *key, uint64_t ticket, cache_obj **out,
+static int fetch(cache *c, kind k, const char *key, const flight *f, cache_obj **out,
                  api_error *err)
 {
     switch (k) {
-    case K_INST: return fetch_instances(c, ticket, out, err);
+    case K_INST: return fetch_instances(c, f, out, err);
     case K_CUSTOM:
-    case K_PLATFORM: return fetch_images(c, k, ticket, out, err);
-    case K_LOOKUP: return fetch_lookup(c, key, out, err);
-    case K_PROGRESS: return fetch_progress(c, key, out, err);
+    case K_PLATFORM: return fetch_images(c, k, f, out, err);
+    case K_LOOKUP: return fetch_lookup(c, f, key, out, err);
+    case K_PROGRESS: return fetch_progress(c, f, key, out, err);
     }
     return -EINVAL;
 }
@@ -335,6 +344,19 @@ static cache_obj *flight_put(flight *f)
     return val;
 }
 
+/* A progress value that did not change keeps the time it changed: file
+ * mtimes are change times, and a refresh that changes nothing changes none. */
+static void keep_change_time(kind k, const cache_obj *prev, cache_obj *next)
+{
+    if (k != K_PROGRESS || !prev)
+        return;
+    const progress_obj *a = (const progress_obj *)prev;
+    progress_obj *b = (progress_obj *)next;
+    if (a->p.process == b->p.process && a->p.total_duration == b->p.total_duration &&
+        a->p.remaining_duration == b->p.remaining_duration)
+        b->changed_ns = a->changed_ns;
+}
+
 /* Record a fetch's outcome, publish it unless a later fetch already has, and
  * wake the fetch's waiters. Consumes the reference in val; *drop is set to a
  * value that lost its place (the one replaced, or val itself when a newer one
@@ -345,6 +367,7 @@ static void flight_finish(cache *c, kind k, const char *key, flight *f, int rc, 
     entry *e = entry_for(c, k, key, 0, false); /* NULL if dropped meanwhile */
     if (rc == 0) {
         if (e && f->ticket > e->val_ticket) {
+            keep_change_time(k, e->val, val);
             *drop = e->val;
             e->val = cache_obj_ref(val);
             e->val_ticket = f->ticket;
@@ -371,6 +394,35 @@ static void flight_finish(cache *c, kind k, const char *key, flight *f, int rc, 
         e->fl = NULL;
     f->done = true;
     pthread_cond_broadcast(&f->done_cv);
+}
+
+static bool is_list(kind k) { return k == K_INST || k == K_CUSTOM || k == K_PLATFORM; }
+
+/* Show the hook the list about to replace the published one (if it will:
+ * a newer fetch may have published already). Returns with pub_mu and mu
+ * held, in that order, for flight_finish; the hook itself runs under pub_mu
+ * alone. */
+static void run_publish_hook(cache *c, kind k, const flight *f, cache_obj *val)
+{
+    pthread_mutex_lock(&c->pub_mu);
+    pthread_mutex_lock(&c->mu);
+    entry *e = entry_for(c, k, NULL, 0, false);
+    bool publishes = e && f->ticket > e->val_ticket;
+    cache_obj *prev = publishes ? cache_obj_ref(e->val) : NULL;
+    pthread_mutex_unlock(&c->mu);
+    if (publishes) {
+        cache_kind what = k == K_INST ? CACHE_INSTANCES
+                          : k == K_CUSTOM ? CACHE_CUSTOM_IMAGES
+                                          : CACHE_PLATFORM_IMAGES;
+        if (k == K_INST)
+            c->hooks.on_publish(c->hooks.ctx, what, prev ? inst_snap_of(prev) : NULL,
+                                inst_snap_of(val));
+        else
+            c->hooks.on_publish(c->hooks.ctx, what, prev ? img_snap_of(prev) : NULL,
+                                img_snap_of(val));
+    }
+    cache_obj_unref(prev);
+    pthread_mutex_lock(&c->mu);
 }
 
 /* A reference to the value of (k, key) no older than ttl and fetched with a
@@ -418,14 +470,20 @@ static int cache_read(cache *c, kind k, const char *key, uint64_t min_ticket, ca
 
         cache_obj *val = NULL;
         api_error ferr = {0};
-        int rc = fetch(c, k, key, f->ticket, &val, &ferr);
+        int rc = fetch(c, k, key, f, &val, &ferr);
         if (rc == 0 && !val)
             rc = -ENOMEM;
         if (rc == -ENOMEM && ferr.message[0] == '\0')
             set_error(&ferr, -ENOMEM, "out of memory");
 
-        pthread_mutex_lock(&c->mu);
+        bool hooked = rc == 0 && is_list(k) && c->hooks.on_publish;
+        if (hooked)
+            run_publish_hook(c, k, f, val);
+        else
+            pthread_mutex_lock(&c->mu);
         flight_finish(c, k, key, f, rc, val, &ferr, &drop[0]);
+        if (hooked)
+            pthread_mutex_unlock(&c->pub_mu);
     }
     int rc = 0;
     if (f->val) {
@@ -456,12 +514,20 @@ cache *cache_new(const cache_source *src, long long ttl_ms)
         free(c);
         return NULL;
     }
+    pthread_mutex_init(&c->pub_mu, NULL);
     c->src = *src;
     c->ttl_ms = ttl_ms > 0 ? ttl_ms : 0;
     return c;
 }
 
 long long cache_ttl_ms(const cache *c) { return c->ttl_ms; }
+
+void cache_set_hooks(cache *c, const cache_hooks *hooks)
+{
+    pthread_mutex_lock(&c->pub_mu);
+    c->hooks = *hooks;
+    pthread_mutex_unlock(&c->pub_mu);
+}
 
 static void table_free(table *t)
 {
@@ -484,6 +550,7 @@ void cache_free(cache *c)
         free(c->stale[i].uhost_id);
     free(c->stale);
     pthread_mutex_destroy(&c->mu);
+    pthread_mutex_destroy(&c->pub_mu);
     free(c);
 }
 
@@ -576,32 +643,17 @@ int cache_get_platform_images(cache *c, img_snap **out, api_error *err)
     return rc;
 }
 
-int cache_get_custom_image(cache *c, const char *image_id, api_image *out, long long *fetched_at,
-                           api_error *err)
+int cache_lookup_custom_image(cache *c, const char *image_id, api_image *out, cache_info *info,
+                              api_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!image_id || !*image_id) {
         set_error(err, -ENOENT, "no image ID");
         return -ENOENT;
     }
-    img_snap *s;
-    int rc = cache_get_custom_images(c, &s, err);
-    if (rc != 0)
-        return rc;
-    const api_image *listed = img_snap_find(s, image_id);
-    if (listed) {
-        rc = api_image_copy(out, listed);
-        if (fetched_at)
-            *fetched_at = s->fetched_at;
-        img_snap_put(s);
-        if (rc != 0)
-            set_error(err, rc, "out of memory");
-        return rc;
-    }
-    img_snap_put(s);
-
     cache_obj *o;
-    if ((rc = cache_read(c, K_LOOKUP, image_id, 0, &o, err)) != 0)
+    int rc = cache_read(c, K_LOOKUP, image_id, 0, &o, err);
+    if (rc != 0)
         return rc;
     const lookup_obj *lo = (const lookup_obj *)o;
     if (lo->rc != 0) {
@@ -610,14 +662,15 @@ int cache_get_custom_image(cache *c, const char *image_id, api_image *out, long 
             *err = lo->err;
     } else if ((rc = api_image_copy(out, &lo->img)) != 0) {
         set_error(err, rc, "out of memory");
-    } else if (fetched_at) {
-        *fetched_at = lo->fetched_at;
+    } else if (info) {
+        info->fresh_until_ms = lo->started_ms + c->ttl_ms;
+        info->changed_ns = lo->changed_ns;
     }
     cache_obj_unref(o);
     return rc;
 }
 
-int cache_get_progress(cache *c, const char *image_id, api_progress *out, long long *fetched_at,
+int cache_get_progress(cache *c, const char *image_id, api_progress *out, cache_info *info,
                        api_error *err)
 {
     if (!image_id || !*image_id) {
@@ -630,11 +683,15 @@ int cache_get_progress(cache *c, const char *image_id, api_progress *out, long l
         return rc;
     const progress_obj *po = (const progress_obj *)o;
     *out = po->p;
-    if (fetched_at)
-        *fetched_at = po->fetched_at;
+    if (info) {
+        info->fresh_until_ms = po->started_ms + c->ttl_ms;
+        info->changed_ns = po->changed_ns;
+    }
     cache_obj_unref(o);
     return 0;
 }
+
+long long cache_fresh_until(const cache *c, long long started_ms) { return started_ms + c->ttl_ms; }
 
 static void invalidate(cache *c, entry *e) { e->inval_ticket = c->tickets; }
 

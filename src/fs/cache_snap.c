@@ -61,6 +61,8 @@ static void inst_snap_destroy(cache_obj *o)
 {
     inst_snap_obj *so = container_of(o, inst_snap_obj, hdr);
     size_t n = so->snap.list.n;
+    if (so->snap.ext.free)
+        so->snap.ext.free(so->snap.ext.data);
     api_instance_list_free(&so->snap.list);
     for (size_t i = 0; i < so->snap.n_links; i++)
         free(so->snap.link_names[i]);
@@ -235,7 +237,8 @@ out:
     return rc;
 }
 
-cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long long fetched_at)
+cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long long fetched_at,
+                           long long started_ms)
 {
     inst_snap_obj *so = calloc(1, sizeof *so);
     if (!so) {
@@ -247,6 +250,7 @@ cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long lo
     memset(list, 0, sizeof *list);
     so->snap.generation = generation;
     so->snap.fetched_at = fetched_at;
+    so->snap.started_ms = started_ms;
     if (so->snap.list.n > 1) /* IDs are unique already: the source's contract */
         qsort(so->snap.list.items, so->snap.list.n, sizeof *so->snap.list.items, cmp_instance);
     if (build_links(&so->snap) != 0) {
@@ -281,6 +285,8 @@ typedef struct img_snap_obj {
 static void img_snap_destroy(cache_obj *o)
 {
     img_snap_obj *so = container_of(o, img_snap_obj, hdr);
+    if (so->snap.ext.free)
+        so->snap.ext.free(so->snap.ext.data);
     api_image_list_free(&so->snap.list);
     free(so);
 }
@@ -298,7 +304,8 @@ static int cmp_image(const void *a, const void *b)
     return strcmp(((const api_image *)a)->image_id, ((const api_image *)b)->image_id);
 }
 
-cache_obj *img_snap_build(api_image_list *list, uint64_t generation, long long fetched_at)
+cache_obj *img_snap_build(api_image_list *list, uint64_t generation, long long fetched_at,
+                          long long started_ms)
 {
     img_snap_obj *so = calloc(1, sizeof *so);
     if (!so) {
@@ -310,6 +317,7 @@ cache_obj *img_snap_build(api_image_list *list, uint64_t generation, long long f
     memset(list, 0, sizeof *list);
     so->snap.generation = generation;
     so->snap.fetched_at = fetched_at;
+    so->snap.started_ms = started_ms;
     api_image_list *l = &so->snap.list;
     if (l->n > 1) {
         qsort(l->items, l->n, sizeof *l->items, cmp_image);

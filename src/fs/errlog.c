@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "errmap.h"
+#include "clocks.h"
 #include "grow.h"
 #include "log.h"
 #include "strbuf.h"
@@ -32,8 +33,9 @@
 
 typedef struct errlog_entry {
     char *uhost_id;
-    char *text; /* one line with its newline */
+    char *text; /* one line with its newline; "" once cleared */
     uint64_t seq;
+    long long changed_ns; /* when the text last changed (wall clock) */
 } errlog_entry;
 
 struct errlog {
@@ -42,6 +44,7 @@ struct errlog {
     size_t n, cap;
     uint64_t seq;
     char *mount_text;
+    long long mount_changed_ns;
     char *last_logged; /* the last line logged, without its timestamp */
     time_t last_logged_at;
 };
@@ -108,7 +111,7 @@ static void errlog_drop_oldest(errlog *e)
 }
 
 /* Store a copy of text as the instance's; keeps the old record on ENOMEM. */
-static void errlog_set_instance(errlog *e, const char *uhost_id, const char *text)
+static void errlog_set_instance(errlog *e, const char *uhost_id, const char *text, long long now)
 {
     bool found;
     size_t k = errlog_find(e, uhost_id, &found);
@@ -119,6 +122,7 @@ static void errlog_set_instance(errlog *e, const char *uhost_id, const char *tex
         free(e->items[k].text);
         e->items[k].text = copy;
         e->items[k].seq = ++e->seq;
+        e->items[k].changed_ns = now;
         return;
     }
     if (e->n >= ERRLOG_MAX_INSTANCES) {
@@ -137,7 +141,7 @@ static void errlog_set_instance(errlog *e, const char *uhost_id, const char *tex
     }
     e->items = items;
     memmove(&e->items[k + 1], &e->items[k], (e->n - k) * sizeof e->items[0]);
-    e->items[k] = (errlog_entry){id, copy, ++e->seq};
+    e->items[k] = (errlog_entry){id, copy, ++e->seq, now};
     e->n++;
 }
 
@@ -186,11 +190,13 @@ void errlog_record(errlog *e, const char *uhost_id, const char *what, const api_
         return;
     }
 
+    long long now_ns = clock_wall_ns();
     pthread_mutex_lock(&e->lock);
     if (uhost_id)
-        errlog_set_instance(e, uhost_id, text);
+        errlog_set_instance(e, uhost_id, text, now_ns);
     free(e->mount_text);
     e->mount_text = strdup(text);
+    e->mount_changed_ns = now_ns;
     bool quiet = e->last_logged && strcmp(e->last_logged, body_text) == 0 &&
                  now - e->last_logged_at < ERRLOG_QUIET_SECONDS && now >= e->last_logged_at;
     if (!quiet) {
@@ -216,25 +222,31 @@ void errlog_clear_instance(errlog *e, const char *uhost_id)
     pthread_mutex_lock(&e->lock);
     bool found;
     size_t k = errlog_find(e, uhost_id, &found);
-    if (found)
-        errlog_remove_at(e, k);
+    if (found && e->items[k].text[0]) { /* kept, empty: the file's mtime says when */
+        e->items[k].text[0] = '\0';
+        e->items[k].changed_ns = clock_wall_ns();
+    }
     pthread_mutex_unlock(&e->lock);
 }
 
-char *errlog_instance_text(errlog *e, const char *uhost_id)
+char *errlog_instance_text(errlog *e, const char *uhost_id, long long *changed_ns)
 {
     pthread_mutex_lock(&e->lock);
     bool found = false;
     size_t k = uhost_id ? errlog_find(e, uhost_id, &found) : 0;
     char *text = strdup(found ? e->items[k].text : "");
+    if (changed_ns)
+        *changed_ns = found ? e->items[k].changed_ns : 0;
     pthread_mutex_unlock(&e->lock);
     return text;
 }
 
-char *errlog_mount_text(errlog *e)
+char *errlog_mount_text(errlog *e, long long *changed_ns)
 {
     pthread_mutex_lock(&e->lock);
     char *text = strdup(e->mount_text ? e->mount_text : "");
+    if (changed_ns)
+        *changed_ns = e->mount_changed_ns;
     pthread_mutex_unlock(&e->lock);
     return text;
 }

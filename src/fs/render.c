@@ -25,28 +25,36 @@
 
 #include "zone.h"
 
+#define D(name) {name, FILE_RO, true}
 const file_def render_instance_files[] = {
-    {"status", false},        {"name", true},          {"image", true},
-    {"ctl", true},            {"error", false},        {"zone", false},
-    {"region", false},        {"gpu_type", false},     {"gpu_count", false},
-    {"gpu_memory_gb", false}, {"cpu", false},          {"memory_mb", false},
-    {"ip", false},            {"ssh", false},          {"image_name", false},
-    {"instance_type", false}, {"machine_type", false}, {"charge_type", false},
-    {"tag", false},           {"remark", false},       {"create_time", false},
-    {"expire_time", false},   {"cpu_usage", false},    {"mem_usage", false},
-    {"gpu_usage", false},     {"info.json", false},    {NULL, false},
+    D("status"),        {"name", FILE_RW, true}, {"image", FILE_RW, true},
+    {"ctl", FILE_RW, false}, {"error", FILE_RO, false}, D("zone"),
+    D("region"),        D("gpu_type"),     D("gpu_count"),     D("gpu_memory_gb"),
+    D("cpu"),           D("memory_mb"),    D("ip"),            D("ssh"),
+    D("image_name"),    D("instance_type"), D("machine_type"), D("charge_type"),
+    D("tag"),           D("remark"),       D("create_time"),   D("expire_time"),
+    D("cpu_usage"),     D("mem_usage"),    D("gpu_usage"),     D("info.json"),
+    {NULL, 0, false},
 };
 
 const file_def render_image_files[] = {
-    {"status", false}, {"progress", false}, {"remaining", false},
-    {"total", false},  {"name", false},     {"type", false},
-    {"size_mb", false}, {"description", false}, {"create_time", false},
-    {"info.json", false}, {NULL, false},
+    D("status"), D("progress"), D("remaining"), D("total"),       D("name"),
+    D("type"),   D("size_mb"),  D("description"), D("create_time"), D("info.json"),
+    {NULL, 0, false},
 };
 
 const file_def render_platform_image_files[] = {
-    {"name", false}, {"status", false}, {"type", false}, {"info.json", false}, {NULL, false},
+    D("name"), D("status"), D("type"), D("info.json"), {NULL, 0, false},
 };
+#undef D
+
+size_t render_count(const file_def *defs)
+{
+    size_t n = 0;
+    while (defs[n].name)
+        n++;
+    return n;
+}
 
 const file_def *render_find(const file_def *defs, const char *name)
 {

@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* tree_internal.h - the tree object and the helpers of tree.c that
- * tree_list.c and tree_write.c use (private to the tree). */
+/* tree_internal.h - what the tree's modules share (private to the tree):
+ * the tree object, the areas it dispatches to, and the helpers every area
+ * uses to answer with attributes, content and timeouts. */
 #ifndef COMPSHAREFS_TREE_INTERNAL_H
 #define COMPSHAREFS_TREE_INTERNAL_H
 
 #include <pthread.h>
 #include <stdbool.h>
-#include <time.h>
 
 #include "cache.h"
 #include "control.h"
 #include "errlog.h"
 #include "metrics.h"
 #include "render.h"
+#include "strbuf.h"
 #include "tree.h"
 #include "tree_path.h"
 
@@ -21,23 +22,63 @@ struct tree {
     control *ctl;
     errlog *log;
     metrics *metrics;
-    time_t mounted_at; /* mtime of the fixed directories: they never change */
-    /* The last /metrics text, kept for ttl: rendering it reads every listing
-     * and moves the counters it shows, so stat, open and `ls -l /` share one
-     * rendering instead of each making its own (and sizes then agree). */
+    long long mounted_ns; /* mtime of what never changes: the fixed directories, ctl */
+    /* The last /metrics text, kept for ttl (area_root.c). */
     pthread_mutex_t metrics_mu;
-    char *metrics_text;
-    size_t metrics_len;
-    long long metrics_at_ms;
+    tree_blob *metrics_text;
+    long long metrics_at_ms, metrics_changed_ns;
 };
 
+/* How long an answer about something that never changes may be kept. */
+#define TREE_VALID_FOREVER_MS (24LL * 3600 * 1000)
+
+/* One top-level entry of the tree and everything below it. Each function
+ * gets the path split (p->n >= 1, p->part[0] is the area's name) and answers
+ * as the tree.h function of the same name; NULL: not supported there. */
+typedef struct tree_area {
+    const char *name;
+    int (*stat)(tree *t, const tree_path *p, node_attr *attr, tree_blob **content);
+    int (*readdir)(tree *t, const tree_path *p, tree_fill_fn fill, void *ctx,
+                   long long *valid_ms);
+    int (*readlink)(tree *t, const tree_path *p, char *buf, size_t size);
+    /* A control file below the area: 0 and its verb's kind filled, -EACCES
+     * for any other file. */
+    int (*command_parse)(tree *t, const tree_path *p, const char *buf, size_t len,
+                         tree_command *cmd);
+    /* Truncating a control file below the area: 0 when it exists (a control
+     * file has no stored content), -EACCES for another file. */
+    int (*truncate)(tree *t, const tree_path *p);
+} tree_area;
+
+/* The areas, in the order `ls /` lists them (NULL-name terminated). */
+extern const tree_area *const tree_areas[];
+extern const tree_area tree_area_error, tree_area_metrics, tree_area_instances,
+    tree_area_by_name, tree_area_images, tree_area_platform_images;
+
+/* ---- answers ---- */
+
+/* The time left until data fetched at started_ms turns ttl old (>= 0). */
+long long tree_valid_ms(tree *t, long long started_ms);
+long long tree_valid_until(tree *t, long long fresh_until_ms);
+
+void tree_dir_attr(node_attr *a, long long mtime_ns, unsigned nlink, long long valid_ms);
+void tree_link_attr(node_attr *a, size_t target_len, long long mtime_ns, long long valid_ms);
+/* A file's attributes from its rendered text, and the text as a blob into
+ * *content when asked for. Takes (and frees) the buffer. */
+int tree_file_answer(strbuf *text, mode_t mode, long long mtime_ns, long long valid_ms,
+                     node_attr *attr, tree_blob **content);
+/* The answer for a path that cannot exist (kept long: it never will). */
+int tree_no_such_path(node_attr *attr);
+
 /* A failed read (rc from the cache): recorded in the mount's error file,
- * except ENOENT, which is an answer, not a failure. Returns the errno. */
+ * except ENOENT, which is an answer, not a failure. Returns rc. */
 int tree_read_failed(tree *t, const char *what, int rc, api_error *err);
 
+/* ---- instances ---- */
 
-/* The instance uhost_id from data fit to read it (cache_get_instance):
- * no older than ttl, and fetched after any command on it (*snap to put back). */
+/* The instance uhost_id from data fit to read it (cache_get_instance): no
+ * older than ttl, and fetched after any command on it (*snap to put back). A
+ * failed read is recorded; -ENOENT when there is no such instance. */
 int tree_get_instance(tree *t, const char *uhost_id, inst_snap **snap, const api_instance **inst);
 
 /* The instance as last listed, however old, with no API call when it is
@@ -47,20 +88,16 @@ int tree_get_instance(tree *t, const char *uhost_id, inst_snap **snap, const api
 int tree_get_known_instance(tree *t, const char *uhost_id, inst_snap **snap,
                             const api_instance **inst, api_error *err);
 
-/* Reads through the cache; a failure is recorded (tree_read_failed). */
-int tree_load_custom_image(tree *t, const char *id, api_image *img, long long *fetched_at);
-int tree_load_progress(tree *t, const char *id, api_progress *p);
-int tree_load_platform(tree *t, img_snap **snap);
+/* ---- control files (tree_command.c) ---- */
 
-#define LINK_PREFIX "../instances/"
+struct tree_command {
+    control_cmd cmd;
+    char uhost_id[80]; /* IDs are 64 characters at most (control_valid_id) */
+    unsigned uid;
+};
 
-/* UpdateTime, else the time of the fetch. */
-time_t tree_instance_mtime(const inst_snap *s, const api_instance *i);
-/* An instance file: the data files from render.c, plus ctl and error. */
-int tree_instance_content(tree *t, const api_instance *i, const char *file, strbuf *out);
-void tree_dir_attr(node_attr *a, time_t mtime, unsigned nlink);
-void tree_file_attr(node_attr *a, size_t size, time_t mtime, bool writable);
-/* The attributes of any node (a file's size by rendering it). */
-int tree_node_attr(tree *t, const tree_path *p, node_attr *a);
+/* A write that cannot be a command: recorded in the instance's and the
+ * mount's error files; returns rc. */
+int tree_refuse(tree *t, const char *uhost_id, const char *what, int rc, const char *message);
 
 #endif

@@ -140,7 +140,7 @@ static inline long long fake_now(void *ctx)
     return now;
 }
 
-static inline void fake_sleep(void *ctx, long ms)
+static inline void fake_sleep(void *ctx, long ms, const _Atomic bool *abort)
 {
     fake_net *f = ctx;
     pthread_mutex_lock(&f->lock);

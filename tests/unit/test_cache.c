@@ -375,9 +375,10 @@ static void test_slow_progress_does_not_block_instances(void **state)
 static void test_progress_cached_per_image(void **state)
 {
     api_progress p;
-    long long at = 0;
-    assert_int_equal(cache_get_progress(C, "img-a", &p, &at, NULL), 0);
-    assert_true(at > 0);
+    cache_info info = {0};
+    assert_int_equal(cache_get_progress(C, "img-a", &p, &info, NULL), 0);
+    assert_int_equal(info.fresh_until_ms, F.now + TTL_MS); /* fresh for a whole ttl */
+    assert_true(info.changed_ns > 0);
     assert_int_equal(cache_get_progress(C, "img-a", &p, NULL, NULL), 0);
     assert_int_equal(p.process, 1);
     assert_int_equal(cache_get_progress(C, "img-b", &p, NULL, NULL), 0);

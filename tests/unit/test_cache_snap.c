@@ -31,39 +31,31 @@ static void test_image_lists_sorted_and_cached(void **state)
 static void test_custom_image_by_id(void **state)
 {
     api_image im;
-    long long at = 0;
-    /* listed: from the list, no lookup */
-    assert_int_equal(cache_get_custom_image(C, "img-a", &im, &at, NULL), 0);
-    assert_string_equal(im.image_id, "img-a");
-    assert_true(at > 0);
-    api_image_free(&im);
-    assert_int_equal(fake_calls(F_FIND), 0);
-
-    /* not listed but exists: looked up once per ttl */
+    cache_info info = {0};
+    /* an image looked up by ID: once per ttl, however often it is read */
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(cache_get_custom_image(C, "img-hidden", &im, NULL, NULL), 0);
+        assert_int_equal(cache_lookup_custom_image(C, "img-hidden", &im, &info, NULL), 0);
         assert_string_equal(im.status, "status-1");
         api_image_free(&im);
     }
     assert_int_equal(fake_calls(F_FIND), 1);
+    assert_int_equal(info.fresh_until_ms, F.now + TTL_MS);
 
     /* does not exist: the answer is cached too */
     api_error err = {0};
     for (int i = 0; i < 3; i++)
-        assert_int_equal(cache_get_custom_image(C, "img-nope", &im, NULL, &err), -ENOENT);
+        assert_int_equal(cache_lookup_custom_image(C, "img-nope", &im, NULL, &err), -ENOENT);
     assert_int_equal(err.err, -ENOENT);
     assert_int_equal(fake_calls(F_FIND), 2);
-    assert_int_equal(fake_calls(F_CUSTOM), 1);
 
     advance(TTL_MS);
-    assert_int_equal(cache_get_custom_image(C, "img-nope", &im, NULL, &err), -ENOENT);
+    assert_int_equal(cache_lookup_custom_image(C, "img-nope", &im, NULL, &err), -ENOENT);
     assert_int_equal(fake_calls(F_FIND), 3);
-    assert_int_equal(fake_calls(F_CUSTOM), 2);
 
     /* a lookup failure other than "does not exist" is not cached */
     F.fail[F_FIND][4] = EIO;
-    assert_int_equal(cache_get_custom_image(C, "img-x", &im, NULL, &err), -EIO);
-    assert_int_equal(cache_get_custom_image(C, "img-x", &im, NULL, &err), -ENOENT);
+    assert_int_equal(cache_lookup_custom_image(C, "img-x", &im, NULL, &err), -EIO);
+    assert_int_equal(cache_lookup_custom_image(C, "img-x", &im, NULL, &err), -ENOENT);
     assert_int_equal(fake_calls(F_FIND), 5);
 }
 

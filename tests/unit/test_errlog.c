@@ -49,10 +49,10 @@ static void check_text(char *text, const char *want)
 
 static void check_instance(errlog *e, const char *uhost_id, const char *want)
 {
-    check_text(errlog_instance_text(e, uhost_id), want);
+    check_text(errlog_instance_text(e, uhost_id, NULL), want);
 }
 
-static void check_mount(errlog *e, const char *want) { check_text(errlog_mount_text(e), want); }
+static void check_mount(errlog *e, const char *want) { check_text(errlog_mount_text(e, NULL), want); }
 
 static void test_empty(void **state)
 {
@@ -108,7 +108,7 @@ static void test_one_line(void **state)
     errlog *e = errlog_new();
     api_error err = make_err(-EPERM, 8041, "InvalidInstanceState\nsecond line\r");
     errlog_record(e, "uhost-1", "reboot", &err);
-    char *t = errlog_instance_text(e, "uhost-1");
+    char *t = errlog_instance_text(e, "uhost-1", NULL);
     assert_int_equal(strchr(t, '\n'), t + strlen(t) - 1);
     assert_null(strchr(t, '\r'));
     free(t);
@@ -171,7 +171,7 @@ static void *write_many(void *p)
         errlog_record(w->e, id, "reboot", &err);
         if (k % 3 == 0)
             errlog_clear_instance(w->e, id);
-        free(errlog_mount_text(w->e));
+        free(errlog_mount_text(w->e, NULL));
     }
     return NULL;
 }
@@ -187,7 +187,7 @@ static void test_threads(void **state)
     }
     for (int k = 0; k < 4; k++)
         pthread_join(th[k], NULL);
-    char *t = errlog_mount_text(e);
+    char *t = errlog_mount_text(e, NULL);
     assert_non_null(strstr(t, ": EBUSY: busy (RetCode 8042)\n"));
     free(t);
     errlog_free(e);

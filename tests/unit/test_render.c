@@ -179,10 +179,10 @@ static void test_file_defs(void **state)
 {
     const file_def *d = render_find(render_instance_files, "name");
     assert_non_null(d);
-    assert_true(d->writable);
-    assert_true(render_find(render_instance_files, "image")->writable);
-    assert_true(render_find(render_instance_files, "ctl")->writable);
-    assert_false(render_find(render_instance_files, "status")->writable);
+    assert_int_equal(d->mode, FILE_RW);
+    assert_int_equal(render_find(render_instance_files, "image")->mode, FILE_RW);
+    assert_int_equal(render_find(render_instance_files, "ctl")->mode, FILE_RW);
+    assert_int_equal(render_find(render_instance_files, "status")->mode, FILE_RO);
     assert_null(render_find(render_instance_files, "progress"));
     /* only name, image and ctl are writable anywhere */
     const file_def *lists[] = {render_instance_files, render_image_files,
@@ -190,7 +190,7 @@ static void test_file_defs(void **state)
     size_t writable = 0;
     for (size_t l = 0; l < 3; l++)
         for (d = lists[l]; d->name; d++)
-            writable += d->writable;
+            writable += d->mode == FILE_RW;
     assert_int_equal(writable, 3);
     assert_non_null(render_find(render_image_files, "progress"));
     assert_null(render_find(render_platform_image_files, "progress"));

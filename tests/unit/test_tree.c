@@ -10,7 +10,7 @@ static void test_root(void **state)
 {
     env *e = *state;
     node_attr a;
-    assert_int_equal(tree_getattr(e->t, "/", &a), 0);
+    assert_int_equal(stat_path(e, "/", &a), 0);
     assert_int_equal(a.kind, NODE_DIR);
     assert_int_equal(a.mode, 0555);
     listing *l = list_dir(e, "/");
@@ -37,14 +37,14 @@ static void test_listing_one_call(void **state)
         char path[300];
         snprintf(path, sizeof path, "/instances/%s", l->names[k]);
         node_attr a;
-        assert_int_equal(tree_getattr(e->t, path, &a), 0);
+        assert_int_equal(stat_path(e, path, &a), 0);
         assert_int_equal(a.kind, NODE_DIR);
         listing *files = list_dir(e, path);
         assert_true(files->n >= 26);
         for (size_t j = 0; j < files->n; j++) {
             char fpath[600];
             snprintf(fpath, sizeof fpath, "%s/%s", path, files->names[j]);
-            assert_int_equal(tree_getattr(e->t, fpath, &a), 0);
+            assert_int_equal(stat_path(e, fpath, &a), 0);
         }
         free(files);
     }
@@ -63,19 +63,19 @@ static size_t check_sizes(env *e, const char *dir)
         char path[512];
         snprintf(path, sizeof path, "%s/%s", strcmp(dir, "/") ? dir : "", l->names[k]);
         node_attr a;
-        assert_int_equal(tree_getattr(e->t, path, &a), 0);
+        assert_int_equal(stat_path(e, path, &a), 0);
         if (strcmp(path, "/metrics") != 0) /* its counters move between two calls */
             assert_int_equal(a.size, l->attrs[k].size); /* listing and stat agree */
         if (a.kind == NODE_DIR) {
             n += check_sizes(e, path);
         } else if (a.kind == NODE_FILE && strcmp(path, "/metrics") != 0) {
-            file_snapshot *s;
-            assert_int_equal(tree_open(e->t, path, O_RDONLY, &s), 0);
-            if (s->len != a.size)
-                fail_msg("%s: stat says %zu bytes, open gives %zu", path, a.size, s->len);
-            if (s->len)
-                assert_int_equal(s->data[s->len - 1], '\n');
-            file_snapshot_free(s);
+            char *text = read_file(e, path); /* its length is stat's size */
+            if (strlen(text) != a.size)
+                fail_msg("%s: the listing says %zu bytes, a read gives %zu", path, a.size,
+                         strlen(text));
+            if (*text)
+                assert_int_equal(text[strlen(text) - 1], '\n');
+            free(text);
             n++;
         }
     }
@@ -83,7 +83,7 @@ static size_t check_sizes(env *e, const char *dir)
     return n;
 }
 
-static void test_sizes_match_open(void **state)
+static void test_sizes_match_reads(void **state)
 {
     env *e = *state;
     assert_int_equal(write_str(e, "/instances/uhost-a/ctl", "bogus\n"), -EINVAL);
@@ -91,7 +91,7 @@ static void test_sizes_match_open(void **state)
     assert_true(check_sizes(e, "/") > 5 * 26);
 }
 
-static void test_modes_and_times(void **state)
+static void test_modes(void **state)
 {
     env *e = *state;
     node_attr a;
@@ -99,28 +99,102 @@ static void test_modes_and_times(void **state)
     for (size_t k = 0; k < 3; k++) {
         char path[64];
         snprintf(path, sizeof path, "/instances/uhost-a/%s", rw[k]);
-        assert_int_equal(tree_getattr(e->t, path, &a), 0);
+        assert_int_equal(stat_path(e, path, &a), 0);
         assert_int_equal(a.mode, 0644);
     }
-    assert_int_equal(tree_getattr(e->t, "/instances/uhost-a/status", &a), 0);
+    assert_int_equal(stat_path(e, "/instances/uhost-a/status", &a), 0);
     assert_int_equal(a.mode, 0444);
     assert_int_equal(a.kind, NODE_FILE);
     assert_int_equal(a.nlink, 1);
-    assert_int_equal(a.mtime, 1700000100); /* UpdateTime */
-    assert_int_equal(tree_getattr(e->t, "/instances/uhost-a", &a), 0);
+    assert_int_equal(stat_path(e, "/instances/uhost-a", &a), 0);
     assert_int_equal(a.mode, 0555);
-    assert_int_equal(a.mtime, 1700000100);
-    time_t before = time(NULL);
-    assert_int_equal(tree_getattr(e->t, "/instances/uhost-b/status", &a), 0);
-    /* no UpdateTime: the time of the fetch, which happened before this test's stat */
-    assert_true(a.mtime > 1700000000 && a.mtime <= time(NULL) && a.mtime + 3600 > before);
-    assert_int_equal(tree_getattr(e->t, "/by-name/web", &a), 0);
+    assert_int_equal(stat_path(e, "/by-name/web", &a), 0);
     assert_int_equal(a.kind, NODE_LINK);
     assert_int_equal(a.mode, 0777);
-    assert_int_equal(tree_getattr(e->t, "/images/compshareImage-mk/progress", &a), 0);
+    assert_int_equal(stat_path(e, "/images/compshareImage-mk/progress", &a), 0);
     assert_int_equal(a.mode, 0444);
-    assert_int_equal(tree_getattr(e->t, "/metrics", &a), 0);
+    assert_int_equal(stat_path(e, "/metrics", &a), 0);
     assert_int_equal(a.mode, 0444);
+}
+
+/* Every answer says how long it holds: until the data it came from turns
+ * ttl old; never longer; 0 for what changes on its own. */
+static void test_timeouts(void **state)
+{
+    env *e = *state;
+    node_attr a;
+    assert_int_equal(stat_path(e, "/instances/uhost-a/status", &a), 0);
+    assert_int_equal(a.valid_ms, TTL_MS); /* fetched just now */
+    e->f.now += 500;
+    assert_int_equal(stat_path(e, "/instances/uhost-a/status", &a), 0);
+    assert_int_equal(a.valid_ms, TTL_MS - 500); /* the same data, older */
+    assert_int_equal(stat_path(e, "/instances/uhost-a", &a), 0);
+    assert_int_equal(a.valid_ms, TTL_MS - 500);
+    assert_int_equal(stat_path(e, "/by-name/web", &a), 0);
+    assert_int_equal(a.valid_ms, TTL_MS - 500);
+    long long valid;
+    listing l = {0};
+    assert_int_equal(tree_readdir(e->t, "/instances", collect, &l, &valid), 0);
+    assert_int_equal(valid, TTL_MS - 500);
+    for (size_t k = 0; k < l.n; k++)
+        assert_int_equal(l.attrs[k].valid_ms, TTL_MS - 500);
+    /* a name the listing does not have: as long as the listing holds */
+    assert_int_equal(stat_path(e, "/instances/uhost-zzz", &a), -ENOENT);
+    assert_int_equal(a.valid_ms, TTL_MS - 500);
+    /* what changes on its own is asked for every time */
+    assert_int_equal(stat_path(e, "/instances/uhost-a/error", &a), 0);
+    assert_int_equal(a.valid_ms, 0);
+    assert_int_equal(stat_path(e, "/error", &a), 0);
+    assert_int_equal(a.valid_ms, 0);
+    /* a path that can never exist, and the fixed directories, hold long */
+    assert_int_equal(stat_path(e, "/instances/bad id", &a), -ENOENT);
+    assert_true(a.valid_ms >= 3600 * 1000);
+    assert_int_equal(stat_path(e, "/", &a), 0);
+    assert_true(a.valid_ms >= 3600 * 1000);
+    /* stale data is fetched again, and holds for a whole ttl from then */
+    e->f.now += TTL_MS;
+    assert_int_equal(stat_path(e, "/instances/uhost-a/status", &a), 0);
+    assert_int_equal(a.valid_ms, TTL_MS);
+    assert_int_equal(e->f.n_list_inst, 2);
+}
+
+/* A file's mtime is when its value changed, as the mount saw it: a refresh
+ * that changes nothing changes no mtime; one that changes a value changes the
+ * mtime of that value's files only. */
+static void test_mtimes_are_change_times(void **state)
+{
+    env *e = *state;
+    node_attr a;
+    assert_int_equal(stat_path(e, "/instances/uhost-a/status", &a), 0);
+    long long status0 = a.mtime_ns;
+    assert_int_equal(stat_path(e, "/instances/uhost-a/name", &a), 0);
+    long long name0 = a.mtime_ns;
+    assert_true(status0 > 0 && name0 > 0);
+
+    e->f.now += TTL_MS; /* refreshed, nothing changed */
+    assert_int_equal(stat_path(e, "/instances/uhost-a/status", &a), 0);
+    assert_int_equal(a.mtime_ns, status0);
+    assert_int_equal(e->f.n_list_inst, 2);
+
+    e->f.inst[0].state = (char *)"Stopping";
+    e->f.now += TTL_MS; /* refreshed, the state changed */
+    assert_int_equal(stat_path(e, "/instances/uhost-a/status", &a), 0);
+    assert_true(a.mtime_ns > status0);
+    long long status1 = a.mtime_ns;
+    assert_int_equal(stat_path(e, "/instances/uhost-a/name", &a), 0);
+    assert_int_equal(a.mtime_ns, name0); /* the name did not change */
+    assert_int_equal(stat_path(e, "/instances/uhost-a", &a), 0);
+    assert_int_equal(a.mtime_ns, status1); /* the directory: its latest change */
+    assert_int_equal(stat_path(e, "/instances/uhost-b/status", &a), 0);
+    assert_true(a.mtime_ns < status1); /* another instance: untouched */
+
+    /* an error file changes when a failure is recorded */
+    assert_int_equal(stat_path(e, "/instances/uhost-a/error", &a), 0);
+    long long err0 = a.mtime_ns;
+    assert_int_equal(write_str(e, "/instances/uhost-a/ctl", "bogus\n"), -EINVAL);
+    assert_int_equal(stat_path(e, "/instances/uhost-a/error", &a), 0);
+    assert_true(a.mtime_ns > err0);
+    assert_true(a.size > 0);
 }
 
 static void test_instance_files(void **state)
@@ -157,7 +231,7 @@ static void test_by_name(void **state)
     assert_int_equal(tree_readlink(e->t, "/by-name/训练机", buf, sizeof buf), 0);
     assert_string_equal(buf, "../instances/uhost-b");
     node_attr a;
-    assert_int_equal(tree_getattr(e->t, "/by-name/训练机", &a), 0);
+    assert_int_equal(stat_path(e, "/by-name/训练机", &a), 0);
     assert_int_equal(a.size, strlen("../instances/uhost-b"));
     assert_int_equal(tree_readlink(e->t, "/by-name/nobody", buf, sizeof buf), -ENOENT);
     assert_int_equal(tree_readlink(e->t, "/instances/uhost-a", buf, sizeof buf), -EINVAL);
@@ -177,27 +251,27 @@ static void test_unknown_names(void **state)
                                 "/images/compshareImage-mk/ctl", "/by-name/web/status",
                                 "/instances/..", "/platform-images/a/progress"};
     for (size_t k = 0; k < sizeof impossible / sizeof impossible[0]; k++)
-        assert_int_equal(tree_getattr(e->t, impossible[k], &a), -ENOENT);
+        assert_int_equal(stat_path(e, impossible[k], &a), -ENOENT);
     assert_int_equal(e->f.n_list_inst + e->f.n_list_custom + e->f.n_list_platform + e->f.n_find,
                      0);
-    assert_int_equal(tree_getattr(e->t, "/instances/uhost-zzz", &a), -ENOENT);
-    assert_int_equal(tree_getattr(e->t, "/instances/uhost-zzz/status", &a), -ENOENT);
-    assert_int_equal(tree_getattr(e->t, "/by-name/nobody", &a), -ENOENT);
+    assert_int_equal(stat_path(e, "/instances/uhost-zzz", &a), -ENOENT);
+    assert_int_equal(stat_path(e, "/instances/uhost-zzz/status", &a), -ENOENT);
+    assert_int_equal(stat_path(e, "/by-name/nobody", &a), -ENOENT);
     assert_int_equal(e->f.n_list_inst, 1);
-    assert_int_equal(tree_getattr(e->t, "/platform-images/compshareImage-zz", &a), -ENOENT);
-    assert_int_equal(tree_getattr(e->t, "/platform-images/compshareImage-zz", &a), -ENOENT);
+    assert_int_equal(stat_path(e, "/platform-images/compshareImage-zz", &a), -ENOENT);
+    assert_int_equal(stat_path(e, "/platform-images/compshareImage-zz", &a), -ENOENT);
     assert_int_equal(e->f.n_list_platform, 1);
     /* an unknown image ID is looked up once, and the answer is kept for ttl */
-    assert_int_equal(tree_getattr(e->t, "/images/compshareImage-zz", &a), -ENOENT);
-    assert_int_equal(tree_getattr(e->t, "/images/compshareImage-zz/status", &a), -ENOENT);
+    assert_int_equal(stat_path(e, "/images/compshareImage-zz", &a), -ENOENT);
+    assert_int_equal(stat_path(e, "/images/compshareImage-zz/status", &a), -ENOENT);
     assert_int_equal(e->f.n_find, 1);
     /* none of these is a failure worth an error line */
     assert_file(e, "/error", "");
-    file_snapshot *s;
-    assert_int_equal(tree_open(e->t, "/instances/uhost-zzz/status", O_RDONLY, &s), -ENOENT);
     listing l = {0};
-    assert_int_equal(tree_readdir(e->t, "/instances/uhost-zzz", collect, &l), -ENOENT);
-    assert_int_equal(tree_readdir(e->t, "/instances/uhost-a/status", collect, &l), -ENOTDIR);
+    long long valid;
+    assert_int_equal(tree_readdir(e->t, "/instances/uhost-zzz", collect, &l, &valid), -ENOENT);
+    assert_int_equal(tree_readdir(e->t, "/instances/uhost-a/status", collect, &l, &valid),
+                     -ENOTDIR);
 }
 
 static void test_images(void **state)
@@ -218,7 +292,7 @@ static void test_images(void **state)
 
     /* not listed, but reachable by its path */
     node_attr a;
-    assert_int_equal(tree_getattr(e->t, "/images/compshareImage-hid", &a), 0);
+    assert_int_equal(stat_path(e, "/images/compshareImage-hid", &a), 0);
     assert_int_equal(a.kind, NODE_DIR);
     assert_file(e, "/images/compshareImage-hid/progress", "65.5\n");
     assert_file(e, "/images/compshareImage-hid/name", "hidden\n");
@@ -255,17 +329,20 @@ static void test_bad_ids_skipped(void **state)
     free(l);
 }
 
-/* An open's content never changes, even when the data does. */
-static void test_snapshot_fixed(void **state)
+/* A blob is one version: whoever holds it keeps its bytes while the data
+ * changes; the next read gets the new value. */
+static void test_blob_is_one_version(void **state)
 {
     env *e = *state;
-    file_snapshot *s;
-    assert_int_equal(tree_open(e->t, "/instances/uhost-a/status", O_RDONLY, &s), 0);
+    node_attr a;
+    tree_blob *b = NULL;
+    assert_int_equal(tree_stat(e->t, "/instances/uhost-a/status", &a, &b), 0);
     e->f.inst[0].state = (char *)"Stopping";
     e->f.now += TTL_MS + 1;
     assert_file(e, "/instances/uhost-a/status", "Stopping\n");
-    assert_string_equal(s->data, "Running\n");
-    file_snapshot_free(s);
+    assert_string_equal(tree_blob_data(b), "Running\n");
+    assert_int_equal(tree_blob_len(b), a.size);
+    tree_blob_put(b);
 }
 
 /* A failed refresh is an error, never stale data, and it is in /error. */
@@ -276,11 +353,13 @@ static void test_read_failure(void **state)
     e->f.inst_rc = -ETIMEDOUT;
     e->f.now += TTL_MS + 1;
     node_attr a;
-    assert_int_equal(tree_getattr(e->t, "/instances/uhost-a/status", &a), -ETIMEDOUT);
-    file_snapshot *s;
-    assert_int_equal(tree_open(e->t, "/instances/uhost-a/status", O_RDONLY, &s), -ETIMEDOUT);
+    assert_int_equal(stat_path(e, "/instances/uhost-a/status", &a), -ETIMEDOUT);
+    tree_blob *b = NULL;
+    assert_int_equal(tree_stat(e->t, "/instances/uhost-a/status", &a, &b), -ETIMEDOUT);
+    assert_null(b);
     listing l = {0};
-    assert_int_equal(tree_readdir(e->t, "/instances", collect, &l), -ETIMEDOUT);
+    long long valid;
+    assert_int_equal(tree_readdir(e->t, "/instances", collect, &l, &valid), -ETIMEDOUT);
     assert_true(file_contains(e, "/error", "read instances: ETIMEDOUT: no answer within 15 s"));
     /* a command needs only the instance's zone, which never changes and which
      * the last listing knows: it is sent while the listing cannot be refreshed */
@@ -291,8 +370,8 @@ static void test_read_failure(void **state)
     assert_int_equal(e->f.n_send, 1);
     assert_true(file_contains(e, "/error", "reboot uhost-new: ETIMEDOUT: not sent"));
     /* the fixed parts of the tree still answer, and /metrics says the API is down */
-    assert_int_equal(tree_getattr(e->t, "/", &a), 0);
-    assert_int_equal(tree_getattr(e->t, "/instances", &a), 0);
+    assert_int_equal(stat_path(e, "/", &a), 0);
+    assert_int_equal(stat_path(e, "/instances", &a), 0);
     int custom_calls = e->f.n_list_custom;
     assert_true(file_contains(e, "/metrics", "compsharefs_api_up 0\n"));
     assert_int_equal(e->f.n_list_custom, custom_calls); /* one failure is enough to wait for */
@@ -312,7 +391,7 @@ static void test_metrics_stable_within_ttl(void **state)
 {
     env *e = *state;
     node_attr a;
-    assert_int_equal(tree_getattr(e->t, "/metrics", &a), 0);
+    assert_int_equal(stat_path(e, "/metrics", &a), 0);
     int calls = e->f.n_list_inst + e->f.n_list_custom + e->f.n_progress;
     char *first = read_file(e, "/metrics");
     char *second = read_file(e, "/metrics");
@@ -377,10 +456,10 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_root),           T(test_listing_one_call), T(test_sizes_match_open),
-        T(test_modes_and_times), T(test_instance_files),  T(test_by_name),
+        T(test_root),           T(test_listing_one_call), T(test_sizes_match_reads),
+        T(test_modes), T(test_timeouts), T(test_mtimes_are_change_times), T(test_instance_files),  T(test_by_name),
         T(test_unknown_names),  T(test_images),           T(test_bad_ids_skipped),
-        T(test_snapshot_fixed), T(test_read_failure),     T(test_metrics_file),
+        T(test_blob_is_one_version), T(test_read_failure),     T(test_metrics_file),
         T(test_metrics_stable_within_ttl), T(test_metrics_progress_failure_stops_early),
         T(test_concurrent_readers),
     };

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_tree_write.c - writing the tree without a mount: opens for writing,
+/* test_tree_write.c - writing the tree without a mount: which files take commands,
  * truncation, commands (parsed before anything is sent), their errors in the
  * error files, and fresh data after them (fixture in fake_tree.h). */
 #include "fake_tree.h"
@@ -13,26 +13,39 @@ static void assert_error_logged(env *e, const char *uhost_id, const char *line)
     assert_true(file_contains(e, "/error", line));
 }
 
-static void test_open_flags(void **state)
+/* Which files take commands: a write anywhere else is refused before
+ * anything is parsed or sent. */
+static void test_command_files(void **state)
 {
     env *e = *state;
-    file_snapshot *s = NULL;
-    assert_int_equal(tree_open(e->t, "/instances/uhost-a/status", O_WRONLY, &s), -EACCES);
-    assert_int_equal(tree_open(e->t, "/instances/uhost-a/info.json", O_RDWR, &s), -EACCES);
-    assert_int_equal(tree_open(e->t, "/error", O_WRONLY | O_TRUNC, &s), -EACCES);
-    assert_int_equal(tree_open(e->t, "/metrics", O_RDWR, &s), -EACCES);
-    assert_int_equal(tree_open(e->t, "/images/compshareImage-mk/name", O_WRONLY, &s), -EACCES);
-    assert_int_equal(tree_open(e->t, "/instances/uhost-a", O_RDONLY, &s), -EISDIR);
-    assert_int_equal(tree_open(e->t, "/instances/uhost-zzz/ctl", O_WRONLY, &s), -ENOENT);
-    assert_null(s);
-    assert_int_equal(tree_open(e->t, "/instances/uhost-a/ctl", O_WRONLY | O_TRUNC, &s), 0);
-    assert_true(s->writable);
-    assert_int_equal(s->len, 0);
-    file_snapshot_free(s);
-    assert_int_equal(tree_open(e->t, "/instances/uhost-a/name", O_RDWR, &s), 0);
-    assert_true(s->writable);
-    assert_string_equal(s->data, "web\n");
-    file_snapshot_free(s);
+    const struct {
+        const char *path;
+        int rc;
+    } refused[] = {
+        {"/instances/uhost-a/status", -EACCES}, {"/instances/uhost-a/info.json", -EACCES},
+        {"/error", -EACCES},                    {"/metrics", -EACCES},
+        {"/images/compshareImage-mk/name", -EACCES}, {"/instances/uhost-a", -EISDIR},
+        {"/instances", -EISDIR},                {"/", -EISDIR},
+        {"/nope", -ENOENT},                     {"/instances/uhost-a/nope", -ENOENT},
+    };
+    for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+        tree_command *cmd = NULL;
+        int rc = tree_command_parse(e->t, refused[k].path, "reboot\n", 7, 0, &cmd);
+        if (rc != refused[k].rc)
+            fail_msg("%s: %d, expected %d", refused[k].path, rc, refused[k].rc);
+        assert_null(cmd);
+    }
+    const char *writable[] = {"/instances/uhost-a/ctl", "/instances/uhost-a/name",
+                             "/instances/uhost-a/image"};
+    for (size_t k = 0; k < 3; k++) {
+        tree_command *cmd = NULL;
+        const char *text = k == 0 ? "reboot\n" : k == 1 ? "new-name\n" : "compshareImage-x\n";
+        assert_int_equal(tree_command_parse(e->t, writable[k], text, strlen(text), 0, &cmd), 0);
+        assert_non_null(cmd);
+        tree_command_free(cmd);
+    }
+    /* an instance that does not exist: checked when the command runs */
+    assert_int_equal(write_str(e, "/instances/uhost-zzz/ctl", "reboot\n"), -ENOENT);
     assert_int_equal(e->f.n_send, 0);
 }
 
@@ -60,7 +73,9 @@ static void test_write_einval(void **state)
         assert_int_equal(write_str(e, "/instances/uhost-a/ctl", bad[k]), -EINVAL);
     char big[CONTROL_MAX_WRITE + 10];
     memset(big, 'a', sizeof big);
-    assert_int_equal(tree_write(e->t, "/instances/uhost-a/name", big, sizeof big), -EINVAL);
+    tree_command *cmd = NULL;
+    assert_int_equal(tree_command_parse(e->t, "/instances/uhost-a/name", big, sizeof big, 0, &cmd),
+                     -EINVAL);
     assert_int_equal(write_str(e, "/instances/uhost-a/image", "not an id!\n"), -EINVAL);
     assert_int_equal(write_str(e, "/instances/uhost-a/ctl", "rebot\n"), -EINVAL);
     assert_int_equal(e->f.n_send, 0);
@@ -199,7 +214,7 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_open_flags),     T(test_truncate),
+        T(test_command_files),     T(test_truncate),
         T(test_commands_cost_no_listing),
         T(test_write_einval),   T(test_write_success),
         T(test_mkimage_refreshes_images), T(test_write_errors),

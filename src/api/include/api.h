@@ -48,6 +48,11 @@ typedef struct api_config {
 api_client *api_new(const api_config *cfg, int *err);
 void api_free(api_client *c);
 
+/* Shutting down: every call in flight ends as soon as it can (a transfer
+ * within about a second, a backoff at once) and later calls fail at once,
+ * with -EIO. Async-signal-safe: a signal handler may call it. */
+void api_abort(api_client *c);
+
 /* ---- reading ---- */
 
 /* Every instance of the configured region (and zone, if any), all pages of

@@ -7,6 +7,7 @@
 #ifndef COMPSHAREFS_TRANSPORT_H
 #define COMPSHAREFS_TRANSPORT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,6 +31,7 @@ typedef struct transport_response {
 
 typedef struct transport_request {
     const char *url;
+    const _Atomic bool *abort; /* when it turns true, the attempt ends as soon as it can */
     const char *body;       /* form-encoded */
     const char *user_agent;
     long long timestamp_ms; /* sent as U-Timestamp-Ms */
@@ -43,7 +45,8 @@ typedef struct transport_ops {
     int (*perform)(void *ctx, const transport_request *req, transport_response *resp);
     /* Monotonic milliseconds, and sleeping; used by the retry loop. */
     long long (*now_ms)(void *ctx);
-    void (*sleep_ms)(void *ctx, long ms);
+    /* Sleeping ends early once *abort turns true (abort may be NULL). */
+    void (*sleep_ms)(void *ctx, long ms, const _Atomic bool *abort);
 } transport_ops;
 
 void transport_response_free(transport_response *r);

@@ -8,5 +8,7 @@
 long long clock_mono_ms(void);
 double clock_mono_s(void);
 long long clock_wall_ms(void);
+/* Nanoseconds since the epoch: file times (2262 is far off). */
+long long clock_wall_ns(void);
 
 #endif

@@ -48,9 +48,24 @@ struct api_client;
 /* A cache_source reading through the API client (ctx = the client). */
 cache_source cache_source_api(struct api_client *client);
 
+/* What the cache tells its user when it publishes a new list. */
+typedef enum cache_kind { CACHE_INSTANCES, CACHE_CUSTOM_IMAGES, CACHE_PLATFORM_IMAGES } cache_kind;
+
+typedef struct cache_hooks {
+    /* A list is about to replace prev (NULL: the first) for every reader:
+     * next (an inst_snap or img_snap, by kind) is not visible yet, so the
+     * hook may fill next->ext (change times, events). Calls come one at a
+     * time, in the order the lists replace each other, without the cache's
+     * lock: readers of fresh data never wait for a hook. */
+    void (*on_publish)(void *ctx, cache_kind kind, const void *prev, void *next);
+    void *ctx;
+} cache_hooks;
+
 typedef struct cache cache;
 
 cache *cache_new(const cache_source *src, long long ttl_ms);
+/* Set once, before the first read (the tree does, when it is made). */
+void cache_set_hooks(cache *c, const cache_hooks *hooks);
 void cache_free(cache *c);
 /* The ttl the cache was made with, and its clock (monotonic ms: the
  * source's, so that tests can move it), for callers that keep derived data. */
@@ -81,13 +96,22 @@ void cache_invalidate_instances(cache *c);
 int cache_get_custom_images(cache *c, img_snap **out, api_error *err);
 int cache_get_platform_images(cache *c, img_snap **out, api_error *err);
 
-/* One custom image by ID, listed or not: from the fresh list when it is
- * there, else looked up by ID (the answer, "does not exist" included, is
- * cached for ttl). *out is a deep copy the caller frees. */
-int cache_get_custom_image(cache *c, const char *image_id, api_image *out, long long *fetched_at,
-                           api_error *err);
+/* How fresh a value is and when it last changed. */
+typedef struct cache_info {
+    long long fresh_until_ms; /* the cache's clock: when the data turns ttl old */
+    long long changed_ns;     /* wall clock: when its value last changed, as the cache saw it */
+} cache_info;
+
+/* When data fetched from started_ms (a snapshot's) turns ttl old. */
+long long cache_fresh_until(const cache *c, long long started_ms);
+
+/* One custom image by ID, looked up by itself (for IDs the listing does not
+ * show): the answer, "does not exist" included, is cached for ttl. *out is a
+ * deep copy the caller frees. */
+int cache_lookup_custom_image(cache *c, const char *image_id, api_image *out, cache_info *info,
+                              api_error *err);
 /* Progress of one image, no older than ttl (single flight per image). */
-int cache_get_progress(cache *c, const char *image_id, api_progress *out, long long *fetched_at,
+int cache_get_progress(cache *c, const char *image_id, api_progress *out, cache_info *info,
                        api_error *err);
 void cache_invalidate_images(cache *c);
 

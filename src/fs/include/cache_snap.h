@@ -16,10 +16,19 @@
 
 /* ---- instances ---- */
 
+/* What the cache's publish hook may attach to a snapshot before any reader
+ * sees it (change times, say): freed with the snapshot. */
+typedef struct snap_ext {
+    void *data;
+    void (*free)(void *data);
+} snap_ext;
+
 typedef struct inst_snap {
     api_instance_list list; /* sorted by uhost_id */
     long long fetched_at;   /* wall clock, seconds since the epoch, for timestamps */
+    long long started_ms;   /* the cache's clock when the fetch began: its age */
     uint64_t generation;
+    snap_ext ext;
     /* by-name/ entries, sorted by link name; link_targets[i] indexes list.items.
      * A name held by one instance links as the name itself; a name held by
      * several links as "NAME@UHOSTID" for each, so every one stays reachable
@@ -39,7 +48,9 @@ const api_instance *inst_snap_find_link(const inst_snap *s, const char *link_nam
 typedef struct img_snap {
     api_image_list list; /* sorted by image_id */
     long long fetched_at;
+    long long started_ms;
     uint64_t generation;
+    snap_ext ext;
 } img_snap;
 
 void img_snap_put(img_snap *s);
@@ -60,10 +71,12 @@ void cache_obj_unref(cache_obj *o); /* NULL is fine */
 /* Build a snapshot from a fetched list of distinct IDs: takes over *list
  * (left empty, even on failure), sorts it and builds the by-name links. NULL
  * when out of memory. */
-cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long long fetched_at);
+cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long long fetched_at,
+                           long long started_ms);
 inst_snap *inst_snap_of(cache_obj *o);
 
-cache_obj *img_snap_build(api_image_list *list, uint64_t generation, long long fetched_at);
+cache_obj *img_snap_build(api_image_list *list, uint64_t generation, long long fetched_at,
+                          long long started_ms);
 img_snap *img_snap_of(cache_obj *o);
 
 /* The by-name link of one instance name: '/' -> %2F, '%' -> %25, "." -> %2E,

@@ -18,8 +18,10 @@ void errlog_record(errlog *e, const char *uhost_id, const char *what, const api_
 /* A command on the instance succeeded: its error file becomes empty again. */
 void errlog_clear_instance(errlog *e, const char *uhost_id);
 
-/* malloc'd copy of the current text ("" when none), ending in a newline when not empty. */
-char *errlog_instance_text(errlog *e, const char *uhost_id);
-char *errlog_mount_text(errlog *e);
+/* malloc'd copy of the current text ("" when none), ending in a newline when
+ * not empty; *changed_ns (when not NULL) gets when it last changed (wall
+ * clock), 0 when it never did. */
+char *errlog_instance_text(errlog *e, const char *uhost_id, long long *changed_ns);
+char *errlog_mount_text(errlog *e, long long *changed_ns);
 
 #endif

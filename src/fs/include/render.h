@@ -13,16 +13,23 @@
 
 typedef struct file_def {
     const char *name;
-    bool writable; /* name, image, ctl */
+    unsigned mode; /* permission bits: 0444 read-only, 0644 a control file */
+    bool data;     /* rendered from the API's data (render_instance, render_image) */
 } file_def;
 
+#define FILE_RO 0444
+#define FILE_RW 0644
+
 /* The files of an instance directory (in listing order), of a custom image
- * and of a platform image. NULL-name terminated. */
+ * and of a platform image. NULL-name terminated. Indexes into these tables
+ * are stable for the life of the process (change times are kept by index). */
 extern const file_def render_instance_files[];
 extern const file_def render_image_files[];
 extern const file_def render_platform_image_files[];
 
 const file_def *render_find(const file_def *defs, const char *name);
+/* The number of entries of a table. */
+size_t render_count(const file_def *defs);
 
 /* Data files of an instance (not ctl and error, which tree.c renders).
  * Returns 0, or -ENOENT for an unknown file name. */

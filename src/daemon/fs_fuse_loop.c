@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* fs_fuse_loop.c - the session's life: make it, mount, daemonize, serve,
+ * and end cleanly on SIGTERM, SIGINT or SIGHUP.
+ *
+ * The signals are taken by a thread of their own (sigwait), never by a
+ * handler in whatever thread they land in: that thread aborts the API calls
+ * in flight (so that no FUSE worker stays stuck in one, and the loop can end
+ * within a second), marks the session exited, and wakes the thread running
+ * the loop with SIGUSR2, whose handler does nothing but interrupt its wait.
+ * libfuse reports a loop ended by a signal as an error; it is a clean exit
+ * here (status 0), as service managers expect. */
+#define FUSE_USE_VERSION 312
+#include <fuse_lowlevel.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "api.h"
+#include "fs_fuse.h"
+#include "fs_fuse_args.h"
+#include "log.h"
+
+typedef struct stopper {
+    struct fuse_session *se;
+    api_client *client;
+    pthread_t loop_thread;
+    sigset_t stops;
+    _Atomic int signal; /* the one that ended the loop, 0 while none */
+} stopper;
+
+static void wake(int sig) { (void)sig; } /* only interrupts the loop's wait */
+
+static void *wait_for_stop(void *arg)
+{
+    stopper *s = arg;
+    int sig = 0;
+    if (sigwait(&s->stops, &sig) != 0)
+        return NULL;
+    atomic_store(&s->signal, sig);
+    api_abort(s->client);
+    fuse_session_exit(s->se);
+    pthread_kill(s->loop_thread, SIGUSR2);
+    return NULL;
+}
+
+/* SIGTERM, SIGINT, SIGHUP blocked in every thread from here on (threads
+ * inherit the mask), taken by the stopper's own thread. */
+static int start_stopper(stopper *s, pthread_t *th)
+{
+    sigemptyset(&s->stops);
+    sigaddset(&s->stops, SIGTERM);
+    sigaddset(&s->stops, SIGINT);
+    sigaddset(&s->stops, SIGHUP);
+    if (pthread_sigmask(SIG_BLOCK, &s->stops, NULL) != 0)
+        return -1;
+    struct sigaction sa = {.sa_handler = wake}; /* no SA_RESTART: waits end with EINTR */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGUSR2, &sa, NULL) != 0)
+        return -1;
+    signal(SIGPIPE, SIG_IGN);
+    s->loop_thread = pthread_self();
+    return pthread_create(th, NULL, wait_for_stop, s) == 0 ? 0 : -1;
+}
+
+/* The stopper's thread ends after its signal; when none came, one is sent. */
+static void stop_stopper(stopper *s, pthread_t th)
+{
+    if (atomic_load(&s->signal) == 0)
+        pthread_kill(th, SIGTERM);
+    pthread_join(th, NULL);
+}
+
+static int run_loop(struct fuse_session *se, const fs_fuse_args *fa)
+{
+    if (fa->cl.singlethread)
+        return fuse_session_loop(se);
+    struct fuse_loop_config *loop = fuse_loop_cfg_create();
+    if (!loop)
+        return -ENOMEM;
+    fuse_loop_cfg_set_clone_fd(loop, (unsigned)fa->cl.clone_fd);
+    if (fa->cl.max_idle_threads != UINT_MAX) /* UINT_MAX = not given; 3.14 warns on it */
+        fuse_loop_cfg_set_idle_threads(loop, fa->cl.max_idle_threads);
+    fuse_loop_cfg_set_max_threads(loop, fa->cl.max_threads);
+    int res = fuse_session_loop_mt(se, loop);
+    fuse_loop_cfg_destroy(loop);
+    return res;
+}
+
+int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
+                  const struct fuse_lowlevel_ops *ops, void *userdata, struct fuse_session **se,
+                  void (*drain)(void *userdata))
+{
+    fs_fuse_args *fa = cl->fuse;
+    *se = fuse_session_new(&fa->args, ops, sizeof *ops, userdata);
+    if (!*se)
+        return 1;
+    int status = 0;
+    stopper s = {.se = *se, .client = ctx->client};
+    pthread_t th;
+    if (fuse_session_mount(*se, cl->mountpoint) != 0) {
+        status = 4;
+        goto out_destroy;
+    }
+    if (fuse_daemonize(cl->foreground) != 0) { /* threads come after the fork */
+        status = 5;
+        goto out_unmount;
+    }
+    if (start_stopper(&s, &th) != 0) {
+        log_error("cannot handle signals: %s", strerror(errno));
+        status = 6;
+        goto out_unmount;
+    }
+    int res = run_loop(*se, fa);
+    api_abort(ctx->client); /* unmounted from outside: the same */
+    if (res != 0 && !(res < 0 && atomic_load(&s.signal)) && res != atomic_load(&s.signal)) {
+        log_error("the FUSE loop failed (%d)", res);
+        status = 7;
+    }
+    drain(userdata);
+    stop_stopper(&s, th);
+out_unmount:
+    fuse_session_unmount(*se);
+out_destroy:
+    fuse_session_destroy(*se);
+    *se = NULL;
+    return status;
+}
