@@ -17,7 +17,7 @@ export COMPSHARE_SIM=$top/build/sim/compshare-sim COMPSHAREFS_BIN=$top/build/src
 . tests/integration/lib.sh
 require_fuse
 
-only=${BENCH_ONLY:-1 2 3 4 5}
+only=${BENCH_ONLY:-1 2 3 4 5 6}
 wanted() { [[ " $only " == *" $1 "* ]]; }
 now() { date +%s.%N; }
 elapsed() { awk "BEGIN{print $2 - $1}"; }
@@ -28,6 +28,8 @@ rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 
 echo "compsharefs benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 if wanted 1; then
   echo
   echo "1. warm open+read+close of instances/ID/status (cache warm: ttl=3600)"
@@ -36,18 +38,31 @@ if wanted 1; then
   id=$(ls "$MNT/instances" | head -n1)
   shm=$(mktemp -d /dev/shm/compsharefs-bench.XXXXXX)
   cp "$MNT/instances/$id/status" "$shm/status"
-  hello=$T_WORK/hello
-  mkdir -p "$hello"
+  hello=$T_WORK/hello hello_ll=$T_WORK/hello_ll
+  mkdir -p "$hello" "$hello_ll"
   build/tests/bench_hellofs "$hello"
+  build/tests/bench_hellofs_ll "$hello_ll"
   build/tests/bench_readloop "$MNT/instances/$id/status" 2000 >/dev/null # warm-up
+  build/tests/bench_readloop "$hello_ll/status" 2000 >/dev/null
   read -r t_tmpfs _ < <(build/tests/bench_readloop "$shm/status" 50000)
   read -r t_hello _ < <(build/tests/bench_readloop "$hello/status" 20000)
-  read -r t_fs bytes < <(build/tests/bench_readloop "$MNT/instances/$id/status" 20000)
+  read -r t_ll _ < <(build/tests/bench_readloop "$hello_ll/status" 50000)
+  c0=$(cpu_ticks "$FS_PID")
+  read -r t_fs bytes < <(build/tests/bench_readloop "$MNT/instances/$id/status" 50000)
+  c1=$(cpu_ticks "$FS_PID")
+  hello_pid=$(pgrep -f "bench_hellofs $hello\$" | head -n1)
+  h0=$(cpu_ticks "$hello_pid")
+  build/tests/bench_readloop "$hello/status" 50000 >/dev/null
+  h1=$(cpu_ticks "$hello_pid")
   fusermount3 -u "$hello"
+  fusermount3 -u "$hello_ll"
   rm -rf "$shm"
-  row "tmpfs (baseline)" "$(fmt "$t_tmpfs/1000" 1) us"
-  row "minimal FUSE hello filesystem" "$(fmt "$t_hello/1000" 1) us  = $(fmt "$t_hello/$t_tmpfs" 1)x tmpfs"
-  row "compsharefs ($bytes bytes)" "$(fmt "$t_fs/1000" 1) us  = $(fmt "$t_fs/$t_tmpfs" 1)x tmpfs, $(fmt "$t_fs/$t_hello" 2)x hello"
+  hz=$(getconf CLK_TCK)
+  row "tmpfs (baseline)" "$(fmt "$t_tmpfs/1000" 2) us"
+  row "minimal FUSE file, no open, page cache" "$(fmt "$t_ll/1000" 2) us  = $(fmt "$t_ll/$t_tmpfs" 2)x tmpfs"
+  row "minimal FUSE file, direct_io (the old design)" "$(fmt "$t_hello/1000" 1) us  = $(fmt "$t_hello/$t_tmpfs" 1)x tmpfs"
+  row "compsharefs ($bytes bytes)" "$(fmt "$t_fs/1000" 2) us  = $(fmt "$t_fs/$t_tmpfs" 2)x tmpfs, $(fmt "$t_fs/$t_ll" 2)x the no-open floor"
+  row "daemon CPU per 1000 warm reads" "compsharefs $(fmt "($c1 - $c0) / $hz / 50" 4) s; direct_io hello $(fmt "($h1 - $h0) / $hz / 50" 4) s"
 fi
 
 if wanted 2; then
@@ -129,3 +144,25 @@ if wanted 5; then
   row "10 instances listed (baseline)" "$((small / 1024)) MiB"
   row "$n instances listed" "$((big / 1024)) MiB ($(( (big - small) * 1024 / (n > 10 ? n - 10 : 1) )) bytes per instance)"
 fi
+
+if wanted 6; then
+  echo
+  echo "6. freshness: a rename behind the mount's back, seen by a reader polling name, ttl=2"
+  restart --instances 10
+  fs_mount -o ttl=2
+  id=$(ls "$MNT/instances" | head -n1)
+  zone=$(cat "$MNT/instances/$id/zone")
+  worst=0
+  for n in 1 2 3 4 5; do
+    name="fresh-$n-$$"
+    sleep 0.$((RANDOM % 9 + 1)) # a change at any point of the cache's life
+    t0=$(now)
+    sim_api ModifyCompShareInstanceName "Region=${zone%-*}" "Zone=$zone" "UHostId=$id" "Name=$name" >/dev/null
+    until [ "$(cat "$MNT/instances/$id/name")" = "$name" ]; do :; done
+    d=$(elapsed "$t0" "$(now)")
+    worst=$(awk "BEGIN{print ($d > $worst) ? $d : $worst}")
+  done
+  row "rule: seen within ttl + 0.5 s" "2.5 s"
+  row "worst delay of 5 changes" "$(fmt "$worst") s"
+fi
+

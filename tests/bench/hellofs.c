@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* hellofs.c - the smallest useful FUSE filesystem: one file, /status, with a
- * fixed line. scripts/bench.sh reads it in the same loop as compsharefs, so
- * the figure for compsharefs stands beside the floor any FUSE daemon pays on
- * this machine. Same kernel-cache settings as compsharefs (direct_io). */
+ * fixed line, served the way compsharefs served files before it used the
+ * kernel's page cache (high-level API, direct_io, attr_timeout 0): the floor
+ * of that design, for scripts/bench.sh to show what the page cache saves. */
 #define FUSE_USE_VERSION 31
 #include <fuse.h>
 
