@@ -25,6 +25,14 @@ long long clock_wall_ns(void)
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+void clock_rfc3339(long long wall_ns, char out[32])
+{
+    time_t secs = (time_t)(wall_ns / 1000000000LL);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 long long clock_wall_ms(void)
 {
     struct timespec ts;

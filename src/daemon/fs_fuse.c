@@ -45,6 +45,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "pending.h"
+#include "waiters.h"
 
 /* Commands waiting for the API at once, at most (more wait in line). */
 #define MAX_COMMAND_THREADS 256
@@ -54,6 +55,7 @@ typedef struct glue {
     inodes *ino;
     jobs *jobs;
     pending *pending;
+    waiters *waiters;
     struct fuse_session *se;
     bool foreground;
     _Atomic bool no_open; /* the kernel serves opens itself */
@@ -367,12 +369,42 @@ static void run_command(void *arg)
     free(j);
 }
 
-/* The writer gave up (Ctrl-C): it gets EINTR now; the command, if sent,
- * goes on and its outcome lands in the error files. */
+/* The writer gave up (Ctrl-C): it gets EINTR now; a command, if sent,
+ * goes on and its outcome lands in the error files; a wait ends. */
 static void on_interrupt(fuse_req_t req, void *data)
 {
-    if (pending_take(glue_of(req)->pending, (uint64_t)(uintptr_t)data))
+    glue *g = glue_of(req);
+    if (pending_take(g->pending, (uint64_t)(uintptr_t)data)) {
         fuse_reply_err(req, EINTR);
+        waiters_poke(g->waiters);
+    }
+}
+
+/* ---- wait STATE [SECONDS] ---- */
+
+static bool wait_alive(void *arg)
+{
+    command_job *j = arg;
+    return pending_contains(j->g->pending, j->id);
+}
+
+static void wait_done(void *arg, int rc)
+{
+    command_job *j = arg;
+    tree_wait_done(j->g->tree, j->cmd, rc);
+    if (pending_take(j->g->pending, j->id)) {
+        if (rc)
+            fuse_reply_err(j->req, -rc);
+        else
+            fuse_reply_write(j->req, j->size);
+    }
+    tree_command_free(j->cmd);
+    free(j);
+}
+
+static int wait_check(void *ctx, const char *uhost_id, const char *state)
+{
+    return tree_wait_check(ctx, uhost_id, state);
 }
 
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
@@ -401,7 +433,13 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
         return;
     }
     fuse_req_interrupt_func(req, on_interrupt, (void *)(uintptr_t)j->id);
-    if ((rc = jobs_submit(g->jobs, run_command, j)) != 0) {
+    const char *uhost_id, *state;
+    long seconds;
+    if (tree_command_is_wait(cmd, &uhost_id, &state, &seconds))
+        rc = waiters_add(g->waiters, uhost_id, state, seconds, wait_done, wait_alive, j);
+    else
+        rc = jobs_submit(g->jobs, run_command, j);
+    if (rc != 0) {
         if (pending_take(g->pending, j->id))
             fuse_reply_err(req, rc == -ECANCELED ? ESHUTDOWN : EAGAIN);
         tree_command_free(cmd);
@@ -628,6 +666,8 @@ static const struct fuse_lowlevel_ops ops = {
 static void drain(void *userdata)
 {
     glue *g = userdata;
+    waiters_free(g->waiters);
+    g->waiters = NULL;
     jobs_free(g->jobs);
     g->jobs = NULL;
 }
@@ -638,11 +678,13 @@ int fs_fuse_main(fs_cmdline *cl, fs_context *ctx)
     g.ino = inodes_new();
     g.jobs = jobs_new(MAX_COMMAND_THREADS);
     g.pending = pending_new();
+    g.waiters = waiters_new(wait_check, ctx->tree, ctx->ttl_ms);
     int status = 1;
-    if (g.ino && g.jobs && g.pending)
+    if (g.ino && g.jobs && g.pending && g.waiters)
         status = fs_fuse_serve(cl, ctx, &ops, &g, &g.se, drain);
     else
         log_error("out of memory");
+    waiters_free(g.waiters);
     jobs_free(g.jobs);
     pending_free(g.pending);
     inodes_free(g.ino);

@@ -31,6 +31,7 @@ const char *fs_fuse_version(void);
 typedef struct fs_context {
     tree *tree;
     struct api_client *client; /* aborted when a signal ends the mount */
+    long long ttl_ms;          /* how often waiters look: the data's refresh period */
 } fs_context;
 
 /* Mount cl->mountpoint and serve until unmounted or signalled (SIGTERM,

@@ -159,7 +159,7 @@ int main(int argc, char **argv)
     if (prove_api(c, &cfg) != 0)
         goto out;
 
-    fs_context ctx = {.tree = t, .client = client};
+    fs_context ctx = {.tree = t, .client = client, .ttl_ms = cfg.ttl_ms};
     status = fs_fuse_main(&cl, &ctx);
     log_info("unmounted");
 

@@ -53,9 +53,10 @@ static int instance_file(tree *t, const inst_snap *snap, const api_instance *i, 
         strbuf_puts(&b, control_help());
         return tree_file_answer(&b, f->mode, t->mounted_ns, TREE_VALID_FOREVER_MS, attr, content);
     }
-    /* error */
+    /* error and log: they change on their own, so they are asked for every time */
     long long changed = 0;
-    char *text = errlog_instance_text(t->log, i->uhost_id, &changed);
+    char *text = strcmp(f->name, "log") == 0 ? cmdlog_text(t->cmdlog, i->uhost_id, &changed)
+                                             : errlog_instance_text(t->log, i->uhost_id, &changed);
     if (!text)
         return -ENOMEM;
     strbuf_puts(&b, text);

@@ -26,6 +26,43 @@ static int error_stat(tree *t, const tree_path *p, node_attr *attr, tree_blob **
 
 const tree_area tree_area_error = {.name = "error", .stat = error_stat};
 
+/* events: a stat or read refreshes the listings when they are older than ttl
+ * (the publish hook then adds what changed), so `tail -f events` follows the
+ * fleet; asked for every time. A failed refresh still shows what is known. */
+static int events_stat(tree *t, const tree_path *p, node_attr *attr, tree_blob **content)
+{
+    if (p->n != 1)
+        return tree_no_such_path(attr);
+    inst_snap *is = NULL;
+    img_snap *ims = NULL;
+    api_error err = {0};
+    int rc = cache_get_instances(t->cache, &is, &err);
+    if (rc == 0) {
+        inst_snap_put(is);
+        memset(&err, 0, sizeof err);
+        rc = cache_get_custom_images(t->cache, &ims, &err);
+        if (rc == 0)
+            img_snap_put(ims);
+        else
+            tree_read_failed(t, "read custom images", rc, &err);
+    } else {
+        tree_read_failed(t, "read instances", rc, &err);
+    }
+    long long changed = 0;
+    tree_blob *text = events_text(t->events, &changed);
+    if (!text)
+        return -ENOMEM;
+    *attr = (node_attr){.kind = NODE_FILE, .mode = FILE_RO, .size = tree_blob_len(text),
+                        .mtime_ns = changed ? changed : t->mounted_ns, .nlink = 1};
+    if (content)
+        *content = text;
+    else
+        tree_blob_put(text);
+    return 0;
+}
+
+const tree_area tree_area_events = {.name = "events", .stat = events_stat};
+
 /* /metrics: whatever can be fetched; a part that cannot is left out (and
  * compsharefs_api_up says so) rather than failing the whole scrape. When the
  * instance listing fails, the API is unreachable or refusing us: images are

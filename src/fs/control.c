@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "utf8.h"
 #include "why.h"
@@ -29,7 +30,8 @@
 #define CONTROL_MAX_ID 64
 #define CONTROL_MAX_NAME 63
 
-static const char *const USAGE = "reboot, stop, start, reinstall IMAGE_ID, mkimage NAME";
+static const char *const USAGE =
+    "reboot, stop, start, reinstall IMAGE_ID, mkimage NAME, wait STATE [SECONDS]";
 
 static bool id_char(char c)
 {
@@ -117,6 +119,47 @@ static void set_arg(control_cmd *out, const char *s, size_t n)
     out->arg[n] = '\0';
 }
 
+/* The states an instance can be in (compshare-api.md), as the API spells them. */
+static const char *const STATES[] = {"Initializing", "Starting",     "Running",   "Stopping",
+                                     "Stopped",      "Install Fail", "Rebooting", "Resizing"};
+
+/* wait STATE [SECONDS]: a state (case does not matter; "Install Fail" has a
+ * blank), then maybe a number of seconds. */
+static int parse_wait(const char *s, size_t n, control_cmd *out, char *why, size_t why_len)
+{
+    if (n == 0)
+        return why_set(why, why_len, -EINVAL, "wait needs a state: wait STATE [SECONDS]");
+    out->seconds = CONTROL_WAIT_DEFAULT_SECONDS;
+    size_t last = n; /* the last word: seconds when it is all digits */
+    while (last > 0 && !is_blank(s[last - 1]))
+        last--;
+    size_t digits = 0;
+    while (last + digits < n && s[last + digits] >= '0' && s[last + digits] <= '9')
+        digits++;
+    if (last > 0 && last + digits == n) {
+        if (digits > 6 || atol(s + last) > CONTROL_WAIT_MAX_SECONDS)
+            return why_set(why, why_len, -EINVAL, "wait: at most %d seconds",
+                           CONTROL_WAIT_MAX_SECONDS);
+        out->seconds = atol(s + last);
+        n = last;
+        while (n && is_blank(s[n - 1]))
+            n--;
+    }
+    for (size_t k = 0; k < sizeof STATES / sizeof STATES[0]; k++) {
+        const char *st = STATES[k];
+        if (strlen(st) == n && strncasecmp(st, s, n) == 0) {
+            snprintf(out->arg, sizeof out->arg, "%s", st);
+            return 0;
+        }
+    }
+    char shown[48];
+    quote_for_message(s, n, shown, sizeof shown);
+    return why_set(why, why_len, -EINVAL,
+                   "wait: unknown state \"%s\": Running, Stopped, Starting, Stopping, Rebooting, "
+                   "Initializing, Install Fail, Resizing",
+                   shown);
+}
+
 /* The ctl file: a verb, then an argument for reinstall and mkimage. */
 static int parse_ctl(const char *s, size_t n, control_cmd *out, char *why, size_t why_len)
 {
@@ -135,12 +178,14 @@ static int parse_ctl(const char *s, size_t n, control_cmd *out, char *why, size_
     } verbs[] = {
         {"reboot", CTL_REBOOT, 0},       {"stop", CTL_STOP, 0},
         {"start", CTL_START, 0},         {"reinstall", CTL_REINSTALL, 1},
-        {"mkimage", CTL_MKIMAGE, 2},
+        {"mkimage", CTL_MKIMAGE, 2},     {"wait", CTL_WAIT, 3},
     };
     for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++) {
         if (strlen(verbs[k].word) != w || memcmp(verbs[k].word, s, w) != 0)
             continue;
         out->verb = verbs[k].verb;
+        if (verbs[k].arg == 3)
+            return parse_wait(rest, rest_n, out, why, why_len);
         int rc = 0;
         if (verbs[k].arg == 0 && rest_n)
             return why_set(why, why_len, -EINVAL, "%s takes no argument", verbs[k].word);
@@ -199,6 +244,7 @@ int control_parse(const char *file, const char *buf, size_t len, control_cmd *ou
         return parse_ctl(s, n, out, why, why_len);
     if (strcmp(file, "image") == 0) {
         out->verb = CTL_REINSTALL;
+        out->from_image_file = true;
         int rc = check_id(s, n, "image ID", why, why_len);
         if (rc == 0)
             set_arg(out, s, n);
@@ -220,7 +266,8 @@ const char *control_help(void)
            "stop\n"
            "start\n"
            "reinstall IMAGE_ID\n"
-           "mkimage NAME\n";
+           "mkimage NAME\n"
+           "wait STATE [SECONDS]\n";
 }
 
 const char *control_verb_name(control_verb v)
@@ -232,6 +279,7 @@ const char *control_verb_name(control_verb v)
     case CTL_REINSTALL: return "reinstall";
     case CTL_MKIMAGE: return "mkimage";
     case CTL_RENAME: return "rename";
+    case CTL_WAIT: return "wait";
     }
     return "unknown";
 }

@@ -41,6 +41,8 @@ static int control_api_send(void *ctx, const control_cmd *cmd, const char *zone,
     case CTL_START: return api_start(client, zone, uhost_id, err);
     case CTL_REINSTALL: return api_reinstall(client, zone, uhost_id, cmd->arg, NULL, err);
     case CTL_RENAME: return api_rename(client, zone, uhost_id, cmd->arg, err);
+    case CTL_WAIT:
+        break; /* waiting is the mount's own business: nothing to send */
     case CTL_MKIMAGE: {
         char *id = NULL;
         int rc = api_create_custom_image(client, zone, uhost_id, cmd->arg, NULL, &id, err);

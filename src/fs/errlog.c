@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* errlog.c - the text of the `error` files, and the warning in the log.
  *
- * Each instance keeps only its last failure, in a sorted array searched by
- * binary search (a few hundred instances at most in practice). The array is
- * bounded: past ERRLOG_MAX_INSTANCES the oldest record is dropped, so IDs
- * that come and go can never grow it without limit.
+ * Each instance keeps only its last failure (idtext.c: bounded, so IDs that
+ * come and go can never grow it without limit).
  *
  * A line reads, e.g.:
  *   2026-11-22T21:30:00Z reboot uhost-1a2b: EBUSY: InstanceOperationInProgress (RetCode 8042)
@@ -24,25 +22,16 @@
 
 #include "errmap.h"
 #include "clocks.h"
-#include "grow.h"
+#include "idtext.h"
 #include "log.h"
 #include "strbuf.h"
 
 #define ERRLOG_MAX_INSTANCES 4096
 #define ERRLOG_QUIET_SECONDS 10
 
-typedef struct errlog_entry {
-    char *uhost_id;
-    char *text; /* one line with its newline; "" once cleared */
-    uint64_t seq;
-    long long changed_ns; /* when the text last changed (wall clock) */
-} errlog_entry;
-
 struct errlog {
     pthread_mutex_t lock;
-    errlog_entry *items; /* sorted by uhost_id */
-    size_t n, cap;
-    uint64_t seq;
+    idtext *instances; /* the instances' error files */
     char *mount_text;
     long long mount_changed_ns;
     char *last_logged; /* the last line logged, without its timestamp */
@@ -52,8 +41,10 @@ struct errlog {
 errlog *errlog_new(void)
 {
     errlog *e = calloc(1, sizeof *e);
-    if (!e)
+    if (!e || !(e->instances = idtext_new(ERRLOG_MAX_INSTANCES))) {
+        free(e);
         return NULL;
+    }
     pthread_mutex_init(&e->lock, NULL);
     return e;
 }
@@ -62,87 +53,11 @@ void errlog_free(errlog *e)
 {
     if (!e)
         return;
-    for (size_t k = 0; k < e->n; k++) {
-        free(e->items[k].uhost_id);
-        free(e->items[k].text);
-    }
-    free(e->items);
+    idtext_free(e->instances);
     free(e->mount_text);
     free(e->last_logged);
     pthread_mutex_destroy(&e->lock);
     free(e);
-}
-
-/* Index of uhost_id, or where it would go (with *found false). */
-static size_t errlog_find(const errlog *e, const char *uhost_id, bool *found)
-{
-    size_t lo = 0, hi = e->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(e->items[mid].uhost_id, uhost_id);
-        if (c == 0) {
-            *found = true;
-            return mid;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = false;
-    return lo;
-}
-
-static void errlog_remove_at(errlog *e, size_t k)
-{
-    free(e->items[k].uhost_id);
-    free(e->items[k].text);
-    memmove(&e->items[k], &e->items[k + 1], (e->n - k - 1) * sizeof e->items[0]);
-    e->n--;
-}
-
-static void errlog_drop_oldest(errlog *e)
-{
-    size_t oldest = 0;
-    for (size_t k = 1; k < e->n; k++)
-        if (e->items[k].seq < e->items[oldest].seq)
-            oldest = k;
-    errlog_remove_at(e, oldest);
-}
-
-/* Store a copy of text as the instance's; keeps the old record on ENOMEM. */
-static void errlog_set_instance(errlog *e, const char *uhost_id, const char *text, long long now)
-{
-    bool found;
-    size_t k = errlog_find(e, uhost_id, &found);
-    char *copy = strdup(text);
-    if (!copy)
-        return;
-    if (found) {
-        free(e->items[k].text);
-        e->items[k].text = copy;
-        e->items[k].seq = ++e->seq;
-        e->items[k].changed_ns = now;
-        return;
-    }
-    if (e->n >= ERRLOG_MAX_INSTANCES) {
-        errlog_drop_oldest(e);
-        k = errlog_find(e, uhost_id, &found);
-    }
-    char *id = strdup(uhost_id);
-    if (!id) {
-        free(copy);
-        return;
-    }
-    errlog_entry *items = array_grow(e->items, e->n, &e->cap, sizeof *items);
-    if (!items) {
-        free(id), free(copy);
-        return;
-    }
-    e->items = items;
-    memmove(&e->items[k + 1], &e->items[k], (e->n - k) * sizeof e->items[0]);
-    e->items[k] = (errlog_entry){id, copy, ++e->seq, now};
-    e->n++;
 }
 
 /* The line after its timestamp: "<what> [<id>]: <ERRNO>: <message> ..." */
@@ -176,11 +91,10 @@ void errlog_record(errlog *e, const char *uhost_id, const char *what, const api_
     if (!body_text)
         return;
 
-    time_t now = time(NULL);
-    struct tm tm;
+    long long now_ns = clock_wall_ns();
+    time_t now = (time_t)(now_ns / 1000000000LL);
     char when[32];
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    clock_rfc3339(now_ns, when);
     strbuf line;
     strbuf_init(&line);
     strbuf_printf(&line, "%s %s\n", when, body_text);
@@ -190,10 +104,9 @@ void errlog_record(errlog *e, const char *uhost_id, const char *what, const api_
         return;
     }
 
-    long long now_ns = clock_wall_ns();
     pthread_mutex_lock(&e->lock);
     if (uhost_id)
-        errlog_set_instance(e, uhost_id, text, now_ns);
+        idtext_set(e->instances, uhost_id, text, now_ns);
     free(e->mount_text);
     e->mount_text = strdup(text);
     e->mount_changed_ns = now_ns;
@@ -220,25 +133,22 @@ void errlog_clear_instance(errlog *e, const char *uhost_id)
     if (!e || !uhost_id)
         return;
     pthread_mutex_lock(&e->lock);
-    bool found;
-    size_t k = errlog_find(e, uhost_id, &found);
-    if (found && e->items[k].text[0]) { /* kept, empty: the file's mtime says when */
-        e->items[k].text[0] = '\0';
-        e->items[k].changed_ns = clock_wall_ns();
-    }
+    const char *text = idtext_get(e->instances, uhost_id, NULL);
+    if (text && text[0]) /* kept, empty: the file's mtime says when */
+        idtext_set(e->instances, uhost_id, "", clock_wall_ns());
     pthread_mutex_unlock(&e->lock);
 }
 
 char *errlog_instance_text(errlog *e, const char *uhost_id, long long *changed_ns)
 {
     pthread_mutex_lock(&e->lock);
-    bool found = false;
-    size_t k = uhost_id ? errlog_find(e, uhost_id, &found) : 0;
-    char *text = strdup(found ? e->items[k].text : "");
+    long long at = 0;
+    const char *text = uhost_id ? idtext_get(e->instances, uhost_id, &at) : NULL;
+    char *copy = strdup(text ? text : "");
     if (changed_ns)
-        *changed_ns = found ? e->items[k].changed_ns : 0;
+        *changed_ns = at;
     pthread_mutex_unlock(&e->lock);
-    return text;
+    return copy;
 }
 
 char *errlog_mount_text(errlog *e, long long *changed_ns)

@@ -28,7 +28,7 @@
 #define D(name) {name, FILE_RO, true}
 const file_def render_instance_files[] = {
     D("status"),        {"name", FILE_RW, true}, {"image", FILE_RW, true},
-    {"ctl", FILE_RW, false}, {"error", FILE_RO, false}, D("zone"),
+    {"ctl", FILE_RW, false}, {"error", FILE_RO, false}, {"log", FILE_RO, false}, D("zone"),
     D("region"),        D("gpu_type"),     D("gpu_count"),     D("gpu_memory_gb"),
     D("cpu"),           D("memory_mb"),    D("ip"),            D("ssh"),
     D("image_name"),    D("instance_type"), D("machine_type"), D("charge_type"),
@@ -47,6 +47,12 @@ const file_def render_platform_image_files[] = {
     D("name"), D("status"), D("type"), D("info.json"), {NULL, 0, false},
 };
 #undef D
+
+int render_find_index(const file_def *defs, const char *name)
+{
+    const file_def *d = render_find(defs, name);
+    return d ? (int)(d - defs) : -1;
+}
 
 size_t render_count(const file_def *defs)
 {

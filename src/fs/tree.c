@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "clocks.h"
-#include "stamps.h"
 #include "tree_internal.h"
 
 /* ---- content ---- */
@@ -63,12 +62,15 @@ tree *tree_new(cache *c, control *ctl, errlog *log, metrics *m)
     if (!t)
         return NULL;
     *t = (tree){.cache = c, .ctl = ctl, .log = log, .metrics = m,
-                .mounted_ns = clock_wall_ns()};
-    if (pthread_mutex_init(&t->metrics_mu, NULL) != 0) {
+                .mounted_ns = clock_wall_ns(), .events = events_new(TREE_EVENTS_KEPT),
+                .cmdlog = cmdlog_new()};
+    if (!t->events || !t->cmdlog || pthread_mutex_init(&t->metrics_mu, NULL) != 0) {
+        events_free(t->events);
+        cmdlog_free(t->cmdlog);
         free(t);
         return NULL;
     }
-    cache_hooks hooks = {.on_publish = stamps_on_publish, .ctx = NULL};
+    cache_hooks hooks = {.on_publish = tree_on_publish, .ctx = t};
     cache_set_hooks(c, &hooks);
     return t;
 }
@@ -79,6 +81,8 @@ void tree_free(tree *t)
         return;
     pthread_mutex_destroy(&t->metrics_mu);
     tree_blob_put(t->metrics_text);
+    events_free(t->events);
+    cmdlog_free(t->cmdlog);
     free(t);
 }
 
@@ -176,8 +180,10 @@ int tree_get_known_instance(tree *t, const char *uhost_id, inst_snap **snap,
 /* ---- dispatch ---- */
 
 const tree_area *const tree_areas[] = {
-    &tree_area_instances, &tree_area_by_name, &tree_area_images,
-    &tree_area_platform_images, &tree_area_error, &tree_area_metrics, NULL,
+    &tree_area_instances, &tree_area_by_name,   &tree_area_by_state,  &tree_area_by_gpu,
+    &tree_area_by_zone,   &tree_area_images,    &tree_area_platform_images,
+    &tree_area_events,    &tree_area_ssh_config, &tree_area_error,    &tree_area_metrics,
+    NULL,
 };
 
 static const tree_area *area_of(const tree_path *p)

@@ -9,8 +9,10 @@
 #include <stdbool.h>
 
 #include "cache.h"
+#include "cmdlog.h"
 #include "control.h"
 #include "errlog.h"
+#include "events.h"
 #include "metrics.h"
 #include "render.h"
 #include "strbuf.h"
@@ -22,6 +24,8 @@ struct tree {
     control *ctl;
     errlog *log;
     metrics *metrics;
+    events *events;  /* owned: the fleet's events */
+    cmdlog *cmdlog;  /* owned: the instances' command logs */
     long long mounted_ns; /* mtime of what never changes: the fixed directories, ctl */
     /* The last /metrics text, kept for ttl (area_root.c). */
     pthread_mutex_t metrics_mu;
@@ -52,8 +56,15 @@ typedef struct tree_area {
 
 /* The areas, in the order `ls /` lists them (NULL-name terminated). */
 extern const tree_area *const tree_areas[];
-extern const tree_area tree_area_error, tree_area_metrics, tree_area_instances,
-    tree_area_by_name, tree_area_images, tree_area_platform_images;
+extern const tree_area tree_area_error, tree_area_metrics, tree_area_events, tree_area_instances,
+    tree_area_by_name, tree_area_by_state, tree_area_by_gpu, tree_area_by_zone, tree_area_images,
+    tree_area_platform_images, tree_area_ssh_config;
+
+/* The cache's publish hook (tree_events.c): change times and events. */
+void tree_on_publish(void *ctx, cache_kind kind, const void *prev, void *next);
+
+/* How many events the `events` file keeps. */
+#define TREE_EVENTS_KEPT 10000
 
 /* ---- answers ---- */
 

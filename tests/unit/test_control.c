@@ -102,6 +102,39 @@ static void test_ctl_invalid(void **state)
 }
 
 /* An unknown command is quoted back safely, never echoing control bytes. */
+/* wait STATE [SECONDS]: the API's states (any case), a default and a bound. */
+static void test_wait(void **state)
+{
+    const struct {
+        const char *text, *state;
+        long seconds;
+    } ok[] = {
+        {"wait Running\n", "Running", CONTROL_WAIT_DEFAULT_SECONDS},
+        {"wait stopped 30\n", "Stopped", 30},
+        {"wait  Install Fail  5\n", "Install Fail", 5},
+        {"wait install fail\n", "Install Fail", CONTROL_WAIT_DEFAULT_SECONDS},
+        {"wait Running 0\n", "Running", 0},
+        {"wait Running 86400\n", "Running", 86400},
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+        control_cmd cmd;
+        char why[256];
+        assert_int_equal(control_parse("ctl", ok[k].text, strlen(ok[k].text), &cmd, why,
+                                       sizeof why),
+                         0);
+        assert_int_equal(cmd.verb, CTL_WAIT);
+        assert_string_equal(cmd.arg, ok[k].state);
+        assert_int_equal(cmd.seconds, ok[k].seconds);
+    }
+    expect_bad("ctl", "wait\n", "needs a state");
+    expect_bad("ctl", "wait Sleeping\n", "unknown state");
+    expect_bad("ctl", "wait 30\n", "unknown state");
+    expect_bad("ctl", "wait Running 86401\n", "at most 86400 seconds");
+    expect_bad("ctl", "wait Running 9999999999\n", "at most");
+    expect_bad("ctl", "wait Running -5\n", "unknown state");
+    assert_non_null(strstr(control_help(), "wait STATE [SECONDS]\n"));
+}
+
 static void test_unknown_quoted(void **state)
 {
     control_cmd cmd;
@@ -273,6 +306,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ctl_valid),       cmocka_unit_test(test_ctl_invalid),
+        cmocka_unit_test(test_wait),
         cmocka_unit_test(test_unknown_quoted),  cmocka_unit_test(test_size_limit),
         cmocka_unit_test(test_image_file),      cmocka_unit_test(test_name_file),
         cmocka_unit_test(test_not_a_control_file), cmocka_unit_test(test_valid_id),

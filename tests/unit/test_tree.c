@@ -14,12 +14,15 @@ static void test_root(void **state)
     assert_int_equal(a.kind, NODE_DIR);
     assert_int_equal(a.mode, 0555);
     listing *l = list_dir(e, "/");
-    const char *want[] = {"instances", "by-name", "images", "platform-images", "error", "metrics"};
-    assert_int_equal(l->n, 6);
-    for (size_t k = 0; k < 6; k++) {
+    const char *want[] = {"instances", "by-name",         "by-state", "by-gpu",
+                          "by-zone",   "images",          "platform-images", "events",
+                          "ssh_config", "error",          "metrics"};
+    size_t n_want = sizeof want / sizeof want[0], dirs = 7;
+    assert_int_equal(l->n, n_want);
+    for (size_t k = 0; k < n_want; k++) {
         assert_string_equal(l->names[k], want[k]);
-        assert_int_equal(l->attrs[k].kind, k < 4 ? NODE_DIR : NODE_FILE);
-        assert_int_equal(l->attrs[k].mode, k < 4 ? 0555 : 0444);
+        assert_int_equal(l->attrs[k].kind, k < dirs ? NODE_DIR : NODE_FILE);
+        assert_int_equal(l->attrs[k].mode, k < dirs ? 0555 : 0444);
     }
     free(l);
     assert_file(e, "/error", "");

@@ -10,5 +10,8 @@ double clock_mono_s(void);
 long long clock_wall_ms(void);
 /* Nanoseconds since the epoch: file times (2262 is far off). */
 long long clock_wall_ns(void);
+/* A wall-clock time as people and logs read it: "2026-11-30T12:00:00Z" (UTC,
+ * RFC 3339, whole seconds), into out. */
+void clock_rfc3339(long long wall_ns, char out[32]);
 
 #endif

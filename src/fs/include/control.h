@@ -12,6 +12,7 @@
 #ifndef COMPSHAREFS_CONTROL_H
 #define COMPSHAREFS_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "api_types.h"
@@ -20,11 +21,19 @@
 
 typedef enum control_verb {
     CTL_REBOOT, CTL_STOP, CTL_START, CTL_REINSTALL, CTL_MKIMAGE, CTL_RENAME,
+    CTL_WAIT, /* no API call: until the instance is in a state */
 } control_verb;
+
+/* How long `wait` waits when no SECONDS is given, and at most. */
+#define CONTROL_WAIT_DEFAULT_SECONDS 600
+#define CONTROL_WAIT_MAX_SECONDS 86400
 
 typedef struct control_cmd {
     control_verb verb;
-    char arg[CONTROL_MAX_WRITE + 1]; /* image ID, image name or new name; "" when none */
+    char arg[CONTROL_MAX_WRITE + 1]; /* image ID, image name, new name, or the state
+                                      * awaited (as the API spells it); "" when none */
+    long seconds;                    /* wait: how long at most */
+    bool from_image_file;            /* reinstall written to `image` (not ctl) */
 } control_cmd;
 
 /* Which file was written: "ctl", "image" or "name". Returns 0 or -EINVAL with

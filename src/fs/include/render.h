@@ -28,6 +28,8 @@ extern const file_def render_image_files[];
 extern const file_def render_platform_image_files[];
 
 const file_def *render_find(const file_def *defs, const char *name);
+/* The index of name in a table, -1 when it is not there. */
+int render_find_index(const file_def *defs, const char *name);
 /* The number of entries of a table. */
 size_t render_count(const file_def *defs);
 

@@ -94,6 +94,18 @@ typedef struct tree_effect {
 int tree_command_run(tree *t, tree_command *cmd, tree_effect *effect);
 void tree_command_free(tree_command *cmd);
 
+/* `wait STATE [SECONDS]`: no API call of its own. true for a wait, with the
+ * instance, the state awaited and how long at most. */
+bool tree_command_is_wait(const tree_command *cmd, const char **uhost_id, const char **state,
+                          long *seconds);
+/* Is the instance in state? 1 yes, 0 not yet, -ENOENT gone; another negative
+ * errno: it cannot be told now (the refresh failed: try again later). From
+ * data no older than ttl: however many wait, one shared refresh per ttl. */
+int tree_wait_check(tree *t, const char *uhost_id, const char *state);
+/* A wait ended with rc (0, -ETIMEDOUT, -ENOENT, -EINTR): in the instance's
+ * log, and a failure (not an interrupt) in the error files. */
+void tree_wait_done(tree *t, const tree_command *cmd, int rc);
+
 /* Truncating a control file succeeds and does nothing (so `echo x > file`
  * works); other files: -EACCES, directories -EISDIR. */
 int tree_truncate(tree *t, const char *path);
