@@ -10,6 +10,7 @@ COMPSHAREFS_PACKAGES=(
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
   curl procps util-linux     # curl talks to /_sim/stats; ps, mountpoint
   rsync                      # the shell-tools test copies a tree with it
+  prometheus                 # promtool: the metrics test checks /metrics with it
 )
 
 install_deps() {

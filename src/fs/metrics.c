@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,48 @@ static void render_api(metrics *m, strbuf *out)
     pthread_mutex_unlock(&m->lock);
 }
 
+/* A usage rate as the API sends it ("35.2", a string): a number, or false. */
+static bool rate(const char *text, double *v)
+{
+    char *end;
+    if (!text || !*text)
+        return false;
+    *v = strtod(text, &end);
+    return *end == '\0' && isfinite(*v);
+}
+
+/* Per GPU, in the API's order: index, and the card as the API names it
+ * (several cards of one name stay apart by index). */
+static void render_gpu_metric(const inst_snap *instances, strbuf *out, const char *name,
+                              const char *help, bool memory)
+{
+    put_family(out, name, "gauge", help);
+    for (size_t k = 0; instances && k < instances->list.n; k++) {
+        const api_instance *i = &instances->list.items[k];
+        for (size_t g = 0; g < i->n_gpus; g++) {
+            double v;
+            const api_gpu_usage *u = &i->gpus[g];
+            if (!rate(memory ? u->memory_usage_rate : u->gpu_usage_rate, &v))
+                continue;
+            char index[24];
+            snprintf(index, sizeof index, "%zu", g);
+            put_series(out, name,
+                       LABELS("uhost_id", i->uhost_id, "name", i->name, "index", index, "gpu",
+                              u->gpu),
+                       v);
+        }
+    }
+}
+
+static void render_gpus(const inst_snap *instances, strbuf *out)
+{
+    render_gpu_metric(instances, out, "compsharefs_gpu_utilization_percent",
+                      "Utilisation of each GPU, in percent, as the API last reported it.", false);
+    render_gpu_metric(instances, out, "compsharefs_gpu_memory_used_percent",
+                      "Memory in use on each GPU, in percent, as the API last reported it.",
+                      true);
+}
+
 static void render_instances(const inst_snap *instances, strbuf *out)
 {
     put_family(out, "compsharefs_instances", "gauge", "Instances listed.");
@@ -225,12 +268,21 @@ static void render_instances(const inst_snap *instances, strbuf *out)
                           state),
                    1);
     }
-    put_family(out, "compsharefs_instance_gpu_count", "gauge", "GPUs of each instance.");
+    put_family(out, "compsharefs_instance_gpus", "gauge", "GPUs of each instance.");
     for (size_t k = 0; instances && k < instances->list.n; k++) {
         const api_instance *i = &instances->list.items[k];
-        put_series(out, "compsharefs_instance_gpu_count",
+        put_series(out, "compsharefs_instance_gpus",
                    LABELS("uhost_id", i->uhost_id, "name", i->name), (double)i->gpu_count);
     }
+    put_family(out, "compsharefs_instance_price", "gauge",
+               "InstancePrice as the API gives it (per hour, month or year: see charge_type).");
+    for (size_t k = 0; instances && k < instances->list.n; k++) {
+        const api_instance *i = &instances->list.items[k];
+        put_series(out, "compsharefs_instance_price",
+                   LABELS("uhost_id", i->uhost_id, "name", i->name, "charge_type", i->charge_type),
+                   i->price);
+    }
+    render_gpus(instances, out);
 }
 
 static void render_images(const img_snap *custom, const double *progress, strbuf *out)

@@ -124,10 +124,39 @@ static void test_instances_and_escaping(void **state)
     assert_true(value_of(t, "compsharefs_instance_state{uhost_id=\"uhost-b\","
                             "name=\"a\\\"b\\\\c\\nd\",zone=\"cn-wlcb-02\","
                             "state=\"Unknown\"}") == 1);
-    assert_true(value_of(t, "compsharefs_instance_gpu_count{uhost_id=\"uhost-a\","
+    assert_true(value_of(t, "compsharefs_instance_gpus{uhost_id=\"uhost-a\","
                             "name=\"训练机\"}") == 4);
     assert_true(value_of(t, "compsharefs_cache_hits_total") == 10);
     assert_true(value_of(t, "compsharefs_cache_misses_total") == 3);
+    free(t);
+    metrics_free(m);
+}
+
+/* Per GPU: labelled by position and by the card's name (two cards of one
+ * name stay two series); a rate the API left empty is no sample. Price. */
+static void test_gpus_and_price(void **state)
+{
+    metrics *m = metrics_new();
+    api_instance items[2];
+    inst_snap is = two_instances(items);
+    api_gpu_usage gpus[3] = {{S("NVIDIA GeForce RTX 4090"), S("35.5"), S("60")},
+                             {S("NVIDIA GeForce RTX 4090"), S("0"), S("12.25")},
+                             {S("NVIDIA GeForce RTX 4090"), S(""), S("x")}};
+    items[0].gpus = gpus;
+    items[0].n_gpus = 3;
+    items[0].price = 8.32;
+    items[0].charge_type = S("Dynamic");
+    char *t = render(m, &is, NULL, NULL, NULL);
+    assert_exposition(t);
+    assert_true(value_of(t, "compsharefs_gpu_utilization_percent{uhost_id=\"uhost-a\","
+                            "name=\"训练机\",index=\"0\",gpu=\"NVIDIA GeForce RTX 4090\"}") ==
+                35.5);
+    assert_true(value_of(t, "compsharefs_gpu_memory_used_percent{uhost_id=\"uhost-a\","
+                            "name=\"训练机\",index=\"1\",gpu=\"NVIDIA GeForce RTX 4090\"}") ==
+                12.25);
+    assert_null(strstr(t, "index=\"2\"")); /* nothing readable for the third */
+    assert_true(value_of(t, "compsharefs_instance_price{uhost_id=\"uhost-a\",name=\"训练机\","
+                            "charge_type=\"Dynamic\"}") == 8.32);
     free(t);
     metrics_free(m);
 }
@@ -278,7 +307,7 @@ static void test_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_instances_and_escaping),
+        cmocka_unit_test(test_instances_and_escaping), cmocka_unit_test(test_gpus_and_price),
         cmocka_unit_test(test_api_down),
         cmocka_unit_test(test_image_progress),
         cmocka_unit_test(test_requests_counted),

@@ -426,7 +426,7 @@ static void test_metrics_file(void **state)
     assert_non_null(strstr(m, "compsharefs_instances 5\n"));
     assert_non_null(strstr(m, "compsharefs_instance_state{uhost_id=\"uhost-b\",name=\"训练机\","
                               "zone=\"cn-wlcb-02\",state=\"Stopped\"} 1\n"));
-    assert_non_null(strstr(m, "compsharefs_instance_gpu_count{uhost_id=\"uhost-a\",name=\"web\"} "
+    assert_non_null(strstr(m, "compsharefs_instance_gpus{uhost_id=\"uhost-a\",name=\"web\"} "
                               "2\n"));
     assert_non_null(strstr(m, "compsharefs_image_progress_percent{image_id=\"compshareImage-mk\","
                               "name=\"snap\"} 65.5\n"));
