@@ -15,6 +15,7 @@
  *    (3 bytes each) it stays a valid by-name/ file name.
  */
 #include "control.h"
+#include "control_internal.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -24,16 +25,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
+#include "clocks.h"
 #include "utf8.h"
 #include "why.h"
 
 #define CONTROL_MAX_ID 64
-#define CONTROL_MAX_NAME 63
 
-static const char *const USAGE =
-    "reboot, stop, start, reinstall IMAGE_ID, mkimage NAME, wait STATE [SECONDS]";
+static const char *const USAGE = "reboot, stop, start, terminate, reinstall IMAGE_ID, "
+                                 "mkimage NAME, wait STATE [SECONDS]";
 
-static bool id_char(char c)
+bool control_id_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            c == '_' || c == '-';
@@ -45,7 +48,7 @@ int control_valid_id(const char *s)
         return 0;
     size_t n = 0;
     for (; s[n]; n++) {
-        if (!id_char(s[n]) || n >= CONTROL_MAX_ID)
+        if (!control_id_char(s[n]) || n >= CONTROL_MAX_ID)
             return 0;
     }
     return n > 0;
@@ -53,7 +56,7 @@ int control_valid_id(const char *s)
 
 /* Copy at most max bytes of s into out as printable text for a message:
  * anything unusual becomes '?', and a cut is marked with "...". */
-static void quote_for_message(const char *s, size_t n, char *out, size_t out_len)
+void control_quote(const char *s, size_t n, char *out, size_t out_len)
 {
     const size_t max = 32;
     size_t o = 0;
@@ -68,10 +71,10 @@ static void quote_for_message(const char *s, size_t n, char *out, size_t out_len
     out[o] = '\0';
 }
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool control_is_blank(char c) { return c == ' ' || c == '\t'; }
 
 /* The name rule shared by `mkimage NAME` and the `name` file. */
-static int check_name(const char *s, size_t n, const char *what, char *why, size_t why_len)
+int control_check_name(const char *s, size_t n, const char *what, char *why, size_t why_len)
 {
     if (n == 0)
         return why_set(why, why_len, -EINVAL, "%s is empty", what);
@@ -93,27 +96,27 @@ static int check_name(const char *s, size_t n, const char *what, char *why, size
     return 0;
 }
 
-static int check_id(const char *s, size_t n, const char *what, char *why, size_t why_len)
+int control_check_id(const char *s, size_t n, const char *what, char *why, size_t why_len)
 {
     char shown[48];
-    quote_for_message(s, n, shown, sizeof shown);
+    control_quote(s, n, shown, sizeof shown);
     if (n == 0)
         return why_set(why, why_len, -EINVAL, "missing %s", what);
     if (n > CONTROL_MAX_ID)
         return why_set(why, why_len, -EINVAL, "%s \"%s\" is too long: at most %d characters", what,
                        shown, CONTROL_MAX_ID);
     for (size_t i = 0; i < n; i++)
-        if (is_blank(s[i]))
+        if (control_is_blank(s[i]))
             return why_set(why, why_len, -EINVAL, "%s must be a single word, got \"%s\"", what,
                            shown);
     for (size_t i = 0; i < n; i++)
-        if (!id_char(s[i]))
+        if (!control_id_char(s[i]))
             return why_set(why, why_len, -EINVAL,
                            "%s \"%s\" may only contain letters, digits, '_' and '-'", what, shown);
     return 0;
 }
 
-static void set_arg(control_cmd *out, const char *s, size_t n)
+void control_set_arg(control_cmd *out, const char *s, size_t n)
 {
     memcpy(out->arg, s, n);
     out->arg[n] = '\0';
@@ -131,7 +134,7 @@ static int parse_wait(const char *s, size_t n, control_cmd *out, char *why, size
         return why_set(why, why_len, -EINVAL, "wait needs a state: wait STATE [SECONDS]");
     out->seconds = CONTROL_WAIT_DEFAULT_SECONDS;
     size_t last = n; /* the last word: seconds when it is all digits */
-    while (last > 0 && !is_blank(s[last - 1]))
+    while (last > 0 && !control_is_blank(s[last - 1]))
         last--;
     size_t digits = 0;
     while (last + digits < n && s[last + digits] >= '0' && s[last + digits] <= '9')
@@ -142,7 +145,7 @@ static int parse_wait(const char *s, size_t n, control_cmd *out, char *why, size
                            CONTROL_WAIT_MAX_SECONDS);
         out->seconds = atol(s + last);
         n = last;
-        while (n && is_blank(s[n - 1]))
+        while (n && control_is_blank(s[n - 1]))
             n--;
     }
     for (size_t k = 0; k < sizeof STATES / sizeof STATES[0]; k++) {
@@ -153,7 +156,7 @@ static int parse_wait(const char *s, size_t n, control_cmd *out, char *why, size
         }
     }
     char shown[48];
-    quote_for_message(s, n, shown, sizeof shown);
+    control_quote(s, n, shown, sizeof shown);
     return why_set(why, why_len, -EINVAL,
                    "wait: unknown state \"%s\": Running, Stopped, Starting, Stopping, Rebooting, "
                    "Initializing, Install Fail, Resizing",
@@ -161,14 +164,33 @@ static int parse_wait(const char *s, size_t n, control_cmd *out, char *why, size
 }
 
 /* The ctl file: a verb, then an argument for reinstall and mkimage. */
+/* password: the new one, 1 to 64 bytes of printable text. The reason never
+ * quotes it. */
+static int parse_password(const char *s, size_t n, control_cmd *out, char *why, size_t why_len)
+{
+    if (n > 64)
+        return why_set(why, why_len, -EINVAL, "password: at most 64 bytes");
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        size_t len = utf8_decode(s + i, n - i, &cp);
+        if (len == 0 || utf8_is_control(cp))
+            return why_set(why, why_len, -EINVAL,
+                           "password: printable UTF-8 only (byte %zu is not)", i + 1);
+        i += len;
+    }
+    out->verb = CTL_PASSWORD;
+    control_set_arg(out, s, n);
+    return 0;
+}
+
 static int parse_ctl(const char *s, size_t n, control_cmd *out, char *why, size_t why_len)
 {
     size_t w = 0;
-    while (w < n && !is_blank(s[w]))
+    while (w < n && !control_is_blank(s[w]))
         w++;
     const char *rest = s + w;
     size_t rest_n = n - w;
-    while (rest_n && is_blank(*rest))
+    while (rest_n && control_is_blank(*rest))
         rest++, rest_n--;
 
     static const struct {
@@ -179,6 +201,7 @@ static int parse_ctl(const char *s, size_t n, control_cmd *out, char *why, size_
         {"reboot", CTL_REBOOT, 0},       {"stop", CTL_STOP, 0},
         {"start", CTL_START, 0},         {"reinstall", CTL_REINSTALL, 1},
         {"mkimage", CTL_MKIMAGE, 2},     {"wait", CTL_WAIT, 3},
+        {"terminate", CTL_TERMINATE, 0},
     };
     for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++) {
         if (strlen(verbs[k].word) != w || memcmp(verbs[k].word, s, w) != 0)
@@ -193,19 +216,19 @@ static int parse_ctl(const char *s, size_t n, control_cmd *out, char *why, size_
             if (!rest_n)
                 return why_set(why, why_len, -EINVAL,
                                "reinstall needs an image ID: reinstall IMAGE_ID");
-            rc = check_id(rest, rest_n, "image ID", why, why_len);
+            rc = control_check_id(rest, rest_n, "image ID", why, why_len);
         }
         if (verbs[k].arg == 2) {
             if (!rest_n)
                 return why_set(why, why_len, -EINVAL, "mkimage needs a name: mkimage NAME");
-            rc = check_name(rest, rest_n, "image name", why, why_len);
+            rc = control_check_name(rest, rest_n, "image name", why, why_len);
         }
         if (rc == 0)
-            set_arg(out, rest, rest_n);
+            control_set_arg(out, rest, rest_n);
         return rc;
     }
     char shown[48];
-    quote_for_message(s, w, shown, sizeof shown);
+    control_quote(s, w, shown, sizeof shown);
     return why_set(why, why_len, -EINVAL, "unknown command \"%s\": try %s", shown, USAGE);
 }
 
@@ -233,10 +256,12 @@ int control_parse(const char *file, const char *buf, size_t len, control_cmd *ou
         if (buf[i] == '\n' || buf[i] == '\r')
             return why_set(why, why_len, -EINVAL, "more than one line: one command per write");
     const char *s = buf;
-    while (n && is_blank(*s))
+    while (n && control_is_blank(*s))
         s++, n--;
-    while (n && is_blank(s[n - 1]))
+    while (n && control_is_blank(s[n - 1]))
         n--;
+    if (strcmp(file, "stop_at") == 0) /* an empty line cancels */
+        return control_parse_stop_at(s, n, clock_wall_ms() / 1000, out, why, why_len);
     if (n == 0)
         return why_set(why, why_len, -EINVAL, "empty command: try %s", USAGE);
 
@@ -245,19 +270,41 @@ int control_parse(const char *file, const char *buf, size_t len, control_cmd *ou
     if (strcmp(file, "image") == 0) {
         out->verb = CTL_REINSTALL;
         out->from_image_file = true;
-        int rc = check_id(s, n, "image ID", why, why_len);
+        int rc = control_check_id(s, n, "image ID", why, why_len);
         if (rc == 0)
-            set_arg(out, s, n);
+            control_set_arg(out, s, n);
         return rc;
     }
     if (strcmp(file, "name") == 0) {
         out->verb = CTL_RENAME;
-        int rc = check_name(s, n, "name", why, why_len);
+        int rc = control_check_name(s, n, "name", why, why_len);
         if (rc == 0)
-            set_arg(out, s, n);
+            control_set_arg(out, s, n);
         return rc;
     }
+    if (strcmp(file, "password") == 0)
+        return parse_password(s, n, out, why, why_len);
+    if (strcmp(file, "image-ctl") == 0) {
+        if (n == 6 && memcmp(s, "delete", 6) == 0) {
+            out->verb = CTL_DELETE_IMAGE;
+            return 0;
+        }
+        return why_set(why, why_len, -EINVAL, "an image's ctl takes: delete");
+    }
+    if (strcmp(file, "root-ctl") == 0) {
+        if (n > 7 && memcmp(s, "create", 6) == 0 && control_is_blank(s[6]))
+            return control_parse_create(s + 7, n - 7, out, why, why_len);
+        return why_set(why, why_len, -EINVAL,
+                       "the root's ctl takes: create gpu_type=T gpus=N cpu=N memory_mb=N "
+                       "image=ID [name= zone= machine_type= disk_gb= charge_type= count=]");
+    }
     return why_set(why, why_len, -EINVAL, "%s is not a control file", file);
+}
+
+void control_cmd_wipe(control_cmd *cmd)
+{
+    if (cmd && cmd->verb == CTL_PASSWORD)
+        OPENSSL_cleanse(cmd->arg, sizeof cmd->arg);
 }
 
 const char *control_help(void)
@@ -266,8 +313,17 @@ const char *control_help(void)
            "stop\n"
            "start\n"
            "reinstall IMAGE_ID\n"
+           "terminate\n"
            "mkimage NAME\n"
            "wait STATE [SECONDS]\n";
+}
+
+const char *control_image_help(void) { return "delete\n"; }
+
+const char *control_root_help(void)
+{
+    return "create gpu_type=TYPE gpus=N cpu=N memory_mb=N image=IMAGE_ID [name=NAME] "
+           "[zone=ZONE] [machine_type=G] [disk_gb=N] [charge_type=Dynamic] [count=1]\n";
 }
 
 const char *control_verb_name(control_verb v)
@@ -280,6 +336,12 @@ const char *control_verb_name(control_verb v)
     case CTL_MKIMAGE: return "mkimage";
     case CTL_RENAME: return "rename";
     case CTL_WAIT: return "wait";
+    case CTL_TERMINATE: return "terminate";
+    case CTL_STOP_AT: return "stop_at";
+    case CTL_STOP_AT_CANCEL: return "stop_at none";
+    case CTL_PASSWORD: return "password";
+    case CTL_DELETE_IMAGE: return "delete";
+    case CTL_CREATE: return "create";
     }
     return "unknown";
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "control.h"
+#include "control_internal.h"
 
 static int parse(const char *file, const char *text, control_cmd *cmd, char *why)
 {
@@ -235,6 +236,203 @@ static void test_help(void **state)
     assert_string_equal(control_verb_name(CTL_RENAME), "rename");
 }
 
+/* stop_at: every form the contract names, measured from a fixed now. */
+static void test_stop_at(void **state)
+{
+    const long long now = 1764583200; /* 2025-12-01T10:00:00Z */
+    const struct {
+        const char *text;
+        long long when;
+    } ok[] = {
+        {"1764586800", 1764586800},
+        {"+45m", now + 45 * 60},
+        {"+2h", now + 7200},
+        {"+1d", now + 86400},
+        {"+90s", now + 90},
+        {"2025-12-01T18:00:00+08:00", now},   /* 10:00Z: not future, below */
+        {"2025-12-01T18:30:00+08:00", now + 1800},
+        {"2025-12-01T10:30Z", now + 1800},
+        {"2025-12-01T05:30:00-0500", now + 1800},
+        {"2025-12-01 10:30:00Z", now + 1800},
+    };
+    for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+        control_cmd cmd = {0};
+        char why[256] = "";
+        int rc = control_parse_stop_at(ok[k].text, strlen(ok[k].text), now, &cmd, why,
+                                       sizeof why);
+        if (ok[k].when <= now) {
+            assert_int_equal(rc, -EINVAL);
+            assert_non_null(strstr(why, "not in the future"));
+            continue;
+        }
+        if (rc)
+            fail_msg("stop_at \"%s\" rejected: %s", ok[k].text, why);
+        assert_int_equal(cmd.verb, CTL_STOP_AT);
+        assert_int_equal(cmd.when, ok[k].when);
+    }
+    const char *cancel[] = {"", "none", "NONE", "None"};
+    for (size_t k = 0; k < 4; k++) {
+        control_cmd cmd = {0};
+        char why[256];
+        assert_int_equal(control_parse_stop_at(cancel[k], strlen(cancel[k]), now, &cmd, why,
+                                               sizeof why),
+                         0);
+        assert_int_equal(cmd.verb, CTL_STOP_AT_CANCEL);
+    }
+    const struct {
+        const char *text, *reason;
+    } bad[] = {
+        {"1764583199", "not in the future"},
+        {"1764583200", "not in the future"},
+        {"+0m", "not in the future"},
+        {"+5y", "is no time"},
+        {"+m", "is no time"},
+        {"-2h", "is no time"},
+        {"tomorrow", "is no time"},
+        {"2025-12-01T18:30:00", "is no time"}, /* whose local time? */
+        {"2025-02-31T10:00:00Z", "is no time"},
+        {"2025-12-01T25:00:00Z", "is no time"},
+        {"2025-12-01T10:30:00+15:00", "is no time"},
+        {"99999999999", "more than ten years"},
+        {"+4000d", "more than ten years"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        control_cmd cmd = {0};
+        char why[256] = "";
+        int rc = control_parse_stop_at(bad[k].text, strlen(bad[k].text), now, &cmd, why,
+                                       sizeof why);
+        if (rc != -EINVAL || !strstr(why, bad[k].reason))
+            fail_msg("stop_at \"%s\": rc %d, \"%s\" (expected \"%s\")", bad[k].text, rc, why,
+                     bad[k].reason);
+    }
+    /* through the file: blanks and the newline go, an empty line cancels */
+    control_cmd cmd;
+    char why[256];
+    assert_int_equal(parse("stop_at", "  +2h \n", &cmd, why), 0);
+    assert_int_equal(cmd.verb, CTL_STOP_AT);
+    assert_int_equal(parse("stop_at", "\n", &cmd, why), 0);
+    assert_int_equal(cmd.verb, CTL_STOP_AT_CANCEL);
+    expect_bad("stop_at", "1000\n", "not in the future");
+}
+
+static void expect_create(const char *text, control_cmd *cmd)
+{
+    char why[256] = "";
+    int rc = parse("root-ctl", text, cmd, why);
+    if (rc)
+        fail_msg("\"%s\" rejected: %s", text, why);
+    assert_int_equal(cmd->verb, CTL_CREATE);
+}
+
+/* create: required keys, defaults, every limit, nothing half-parsed. */
+static void test_create(void **state)
+{
+    control_cmd cmd;
+    expect_create("create gpu_type=4090 gpus=1 cpu=16 memory_mb=65536 image=compshareImage-x\n",
+                  &cmd);
+    const control_create *c = &cmd.create;
+    assert_string_equal(c->gpu_type, "4090");
+    assert_int_equal(c->gpus, 1);
+    assert_int_equal(c->cpu, 16);
+    assert_int_equal(c->memory_mb, 65536);
+    assert_string_equal(c->image, "compshareImage-x");
+    assert_string_equal(c->charge_type, "Dynamic"); /* never the API's monthly default */
+    assert_string_equal(c->machine_type, "G");
+    assert_int_equal(c->count, 1);
+    assert_int_equal(c->disk_gb, 0);
+    assert_string_equal(c->name, "");
+    assert_string_equal(c->zone, "");
+
+    expect_create("create  image=img-2 count=3 gpus=8 name=训练-1 zone=cn-wlcb-01 cpu=64 "
+                  "memory_mb=262144 gpu_type=H20 charge_type=Spot machine_type=OS disk_gb=200 ",
+                  &cmd);
+    assert_string_equal(c->gpu_type, "H20");
+    assert_int_equal(c->gpus, 8);
+    assert_int_equal(c->count, 3);
+    assert_string_equal(c->name, "训练-1");
+    assert_string_equal(c->zone, "cn-wlcb-01");
+    assert_string_equal(c->charge_type, "Spot");
+    assert_string_equal(c->machine_type, "OS");
+    assert_int_equal(c->disk_gb, 200);
+
+    const char *base = "gpu_type=4090 gpus=1 cpu=16 memory_mb=65536 image=img-1";
+    const struct {
+        const char *extra, *reason;
+    } bad[] = {
+        {"colour=red", "unknown key"},
+        {"gpus=2", "gpus given twice"},
+        {"count=0", "count=0: a number from 1 to 20"},
+        {"count=21", "a number from 1 to 20"},
+        {"disk_gb=10", "disk_gb=10"},
+        {"charge_type=Monthly", "not one the API takes"},
+        {"machine_type=X", "not one the API takes"},
+        {"zone=cn/wlcb", "may only contain"},
+        {"name=\x01", "control character"},
+        {"nokey", "KEY=VALUE"},
+        {"=x", "unknown key"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char text[512];
+        snprintf(text, sizeof text, "create %s %s\n", base, bad[k].extra);
+        expect_bad("root-ctl", text, bad[k].reason);
+    }
+    expect_bad("root-ctl", "create gpus=1 cpu=16 memory_mb=65536 image=img-1\n",
+               "gpu_type is missing");
+    expect_bad("root-ctl", "create gpu_type=4090 gpus=1 cpu=16 memory_mb=65536\n",
+               "image is missing");
+    expect_bad("root-ctl",
+               "create gpu_type=4090 gpus=1 cpu=16 memory_mb=65537 image=img-1\n",
+               "multiple of 1024");
+    expect_bad("root-ctl",
+               "create gpu_type=4090 gpus=65 cpu=16 memory_mb=65536 image=img-1\n",
+               "a number from 1 to 64");
+    expect_bad("root-ctl",
+               "create gpu_type=4090 gpus=1x cpu=16 memory_mb=65536 image=img-1\n",
+               "a number from 1 to 64");
+    expect_bad("root-ctl",
+               "create gpu_type=4090 gpus=99999999999999999999 cpu=16 memory_mb=65536 "
+               "image=img-1\n",
+               "a number from 1 to 64");
+    expect_bad("root-ctl", "create\n", "the root's ctl takes");
+    expect_bad("root-ctl", "reboot\n", "the root's ctl takes");
+    assert_non_null(strstr(control_root_help(), "create "));
+}
+
+/* password: the command holds it for the sender; no reason ever quotes it. */
+static void test_password(void **state)
+{
+    control_cmd cmd;
+    char why[256];
+    assert_int_equal(parse("password", "Secret pass 1!\n", &cmd, why), 0);
+    assert_int_equal(cmd.verb, CTL_PASSWORD);
+    assert_string_equal(cmd.arg, "Secret pass 1!");
+    control_cmd_wipe(&cmd);
+    assert_string_equal(cmd.arg, "");
+    expect_bad("password", "\n", "empty");
+    char longpw[80];
+    memset(longpw, 'p', 65);
+    longpw[65] = '\0';
+    expect_bad("password", longpw, "at most 64 bytes");
+    longpw[64] = '\0';
+    assert_int_equal(parse("password", longpw, &cmd, why), 0);
+    control_cmd_wipe(&cmd);
+    const char *ctl_pw = "hunter2\x01xyz";
+    assert_int_equal(parse("password", ctl_pw, &cmd, why), -EINVAL);
+    assert_null(strstr(why, "hunter2"));
+    assert_non_null(strstr(why, "printable"));
+}
+
+/* An image's ctl: delete, and nothing else. */
+static void test_image_ctl(void **state)
+{
+    expect_ok("image-ctl", "delete\n", CTL_DELETE_IMAGE, "");
+    expect_bad("image-ctl", "remove\n", "takes: delete");
+    expect_bad("image-ctl", "delete now\n", "takes: delete");
+    expect_ok("ctl", "terminate\n", CTL_TERMINATE, "");
+    expect_bad("ctl", "terminate -f\n", "takes no argument");
+    assert_string_equal(control_image_help(), "delete\n");
+}
+
 /* ---- dispatch ---- */
 
 struct fake_sender {
@@ -311,6 +509,8 @@ int main(void)
         cmocka_unit_test(test_image_file),      cmocka_unit_test(test_name_file),
         cmocka_unit_test(test_not_a_control_file), cmocka_unit_test(test_valid_id),
         cmocka_unit_test(test_help),            cmocka_unit_test(test_run_dispatch),
+        cmocka_unit_test(test_stop_at),         cmocka_unit_test(test_create),
+        cmocka_unit_test(test_password),        cmocka_unit_test(test_image_ctl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

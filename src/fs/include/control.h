@@ -21,8 +21,26 @@
 
 typedef enum control_verb {
     CTL_REBOOT, CTL_STOP, CTL_START, CTL_REINSTALL, CTL_MKIMAGE, CTL_RENAME,
-    CTL_WAIT, /* no API call: until the instance is in a state */
+    CTL_WAIT,           /* no API call: until the instance is in a state */
+    CTL_TERMINATE,      /* only a Stopped instance */
+    CTL_STOP_AT,        /* stop_at: schedule the stop at `when` */
+    CTL_STOP_AT_CANCEL, /* stop_at: none */
+    CTL_PASSWORD,       /* password: arg is the new one, a secret (control_cmd_wipe) */
+    CTL_DELETE_IMAGE,   /* images/ID/ctl: delete */
+    CTL_CREATE,         /* the root's ctl: create (create holds what) */
 } control_verb;
+
+/* `create count=N`: at most this many instances by one write. */
+#define CONTROL_CREATE_MAX 20
+#define CONTROL_MAX_NAME 63 /* characters of a name */
+
+/* What `create KEY=VALUE ...` asks for (control_create.c says the rules). */
+typedef struct control_create {
+    char gpu_type[65], image[65], zone[65], machine_type[16], charge_type[16];
+    char name[CONTROL_MAX_NAME * 4 + 1]; /* "" when not given */
+    int gpus, cpu, disk_gb, count;       /* disk_gb 0: the API's default */
+    long long memory_mb;
+} control_create;
 
 /* How long `wait` waits when no SECONDS is given, and at most. */
 #define CONTROL_WAIT_DEFAULT_SECONDS 600
@@ -33,19 +51,28 @@ typedef struct control_cmd {
     char arg[CONTROL_MAX_WRITE + 1]; /* image ID, image name, new name, or the state
                                       * awaited (as the API spells it); "" when none */
     long seconds;                    /* wait: how long at most */
+    long long when;                  /* stop_at: Unix seconds */
     bool from_image_file;            /* reinstall written to `image` (not ctl) */
+    control_create create;
 } control_cmd;
 
-/* Which file was written: "ctl", "image" or "name". Returns 0 or -EINVAL with
- * a one-line reason in why. */
+/* Forget a password the command held (wiped, not just freed). */
+void control_cmd_wipe(control_cmd *cmd);
+
+/* Which file was written: an instance's "ctl", "image", "name", "stop_at" or
+ * "password", an image's "image-ctl", or the root's "root-ctl". Returns 0 or
+ * -EINVAL with a one-line reason in why (never the password). */
 int control_parse(const char *file, const char *buf, size_t len, control_cmd *out, char *why,
                   size_t why_len);
 
 /* True for [A-Za-z0-9_-]+ of sane length. */
 int control_valid_id(const char *s);
 
-/* The text of `cat ctl`: the commands, one per line. */
+/* The text of `cat ctl`: the commands, one per line; of an image's ctl, and
+ * of the root's. */
 const char *control_help(void);
+const char *control_image_help(void);
+const char *control_root_help(void);
 
 /* Sends commands. The default sender calls the API client; tests pass fakes.
  * send returns 0 or a negative errno (never a positive one). */
