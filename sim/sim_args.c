@@ -51,7 +51,8 @@ int sim_arg_int(const params *p, const char *name, bool required, long long lo, 
         return required ? err->code : 0; /* absent: *out keeps the caller's default */
     if (!parse_count(v, out) || *out < lo || *out > hi)
         return sim_fail(err, SIM_E_INVALID_PARAM,
-                        "Params [%s] not valid: must be an integer from %lld to %lld", name, lo, hi);
+                        "Params [%s] not valid: must be an integer from %lld to %lld", name, lo,
+                        hi);
     return 0;
 }
 

@@ -64,9 +64,9 @@ int sim_gpu_index(const char *gpu_type)
 const sim_app *sim_app_find(const char *name)
 {
     static const sim_app APPS[] = {
-        {"JupyterLab", 8888, "/lab"},   {"stable-diffusion-webui", 7860, "/"},
-        {"ComfyUI", 8188, "/"},         {"LLaMA-Factory", 7860, "/"},
-        {"vLLM", 8000, "/docs"},        {"Ollama", 11434, "/"},
+        {"JupyterLab", 8888, "/lab"}, {"stable-diffusion-webui", 7860, "/"},
+        {"ComfyUI", 8188, "/"},       {"LLaMA-Factory", 7860, "/"},
+        {"vLLM", 8000, "/docs"},      {"Ollama", 11434, "/"},
         {"Open WebUI", 8080, "/"},
     };
     for (size_t i = 0; name && i < sizeof APPS / sizeof APPS[0]; i++)

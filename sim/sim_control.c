@@ -110,7 +110,7 @@ void sim_control_handle(sim_server *s, const char *method, const char *path, con
     static const struct {
         const char *path;
         bool post; /* else GET */
-    } ROUTES[] = {{"/_sim/stats", false}, {"/_sim/stats/reset", true}, {"/_sim/faults", false},
+    } ROUTES[] = {{"/_sim/stats", false}, {"/_sim/stats/reset", true},  {"/_sim/faults", false},
                   {"/_sim/faults", true}, {"/_sim/faults/reset", true}, {"/_sim/info", false},
                   {"/_sim/clock", false}, {"/_sim/clock", true}};
     bool known = false, allowed = false;
@@ -120,8 +120,9 @@ void sim_control_handle(sim_server *s, const char *method, const char *path, con
             allowed |= ROUTES[i].post ? post : get;
         }
     if (!known) {
-        reply_error(out, 404,
-                    "no such /_sim endpoint (stats, stats/reset, faults, faults/reset, clock, info)");
+        reply_error(
+            out, 404,
+            "no such /_sim endpoint (stats, stats/reset, faults, faults/reset, clock, info)");
         return;
     }
     if (!allowed) {

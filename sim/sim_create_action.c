@@ -28,7 +28,7 @@ static const char *one_of(const char *value, const char *const *allowed)
 }
 
 static const char *const CHARGE_TYPES[] = {"Month", "Day", "Dynamic", "Postpay", "Spot", NULL};
-static const char *const MACHINE_TYPES[] = {"N",    "C",    "G",   "O",     "OS", "OM",
+static const char *const MACHINE_TYPES[] = {"N",    "C",    "G",    "O",     "OS", "OM",
                                             "OPRO", "OMAX", "O.BM", "O.EPC", NULL};
 static const char *const DISK_TYPES[] = {"CLOUD_NORMAL", "CLOUD_SSD", "CLOUD_RSSD",
                                          "LOCAL_NORMAL", "LOCAL_SSD", NULL};
@@ -94,8 +94,8 @@ static int read_order(sim_call *c, order *o)
 {
     const char *region, *zone;
     int rc = sim_arg_region_zone(c->p, true, true, &region, &zone, c->err);
-    static const char *const REQUIRED[] = {"GpuType", "GPU", "CPU", "Memory", "MachineType",
-                                           "CompShareImageId"};
+    static const char *const REQUIRED[] = {"GpuType", "GPU",         "CPU",
+                                           "Memory",  "MachineType", "CompShareImageId"};
     for (size_t i = 0; !rc && i < sizeof REQUIRED / sizeof REQUIRED[0]; i++)
         if (!sim_arg_required(c->p, REQUIRED[i], c->err))
             rc = c->err->code;
@@ -175,8 +175,7 @@ static int create_instance(sim_call *c)
 
     sim_instance proto = {.create_time = sim_world_wall(c->w, c->now)};
     do
-        sim_world_random_id(&c->w->rng, "uhost-", "0123456789abcdef", 8, proto.id,
-                            sizeof proto.id);
+        sim_world_random_id(&c->w->rng, "uhost-", "0123456789abcdef", 8, proto.id, sizeof proto.id);
     while (sim_world_instance(c->w, proto.id));
     char *name_copy = strdup(o.name ? o.name : "CompShare");
     sim_instance *in = name_copy ? sim_world_add_instance(c->w, &proto) : NULL;

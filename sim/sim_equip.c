@@ -21,9 +21,8 @@ static double price_of(const sim_gpu_model *g, int gpus, const char *charge_type
     return round(hourly * 100) / 100;
 }
 
-void sim_instance_equip(sim_world *w, sim_instance *in, const char *zone,
-                        const sim_gpu_model *g, int gpus, const sim_image *img,
-                        const char *charge_type)
+void sim_instance_equip(sim_world *w, sim_instance *in, const char *zone, const sim_gpu_model *g,
+                        int gpus, const sim_image *img, const char *charge_type)
 {
     snprintf(in->zone, sizeof in->zone, "%s", zone);
     sim_world_set_image(in, img);
@@ -56,8 +55,7 @@ void sim_instance_equip(sim_world *w, sim_instance *in, const char *zone,
     in->price = price_of(g, gpus, charge_type);
 }
 
-bool sim_instance_add_disk(sim_world *w, sim_instance *in, bool boot, int size_gb,
-                           const char *type)
+bool sim_instance_add_disk(sim_world *w, sim_instance *in, bool boot, int size_gb, const char *type)
 {
     if (in->n_disks >= SIM_MAX_DISKS)
         return false;

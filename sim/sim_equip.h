@@ -10,9 +10,8 @@
 /* Zone, image, GPU model and count, CPU and memory to match, machine type, public and
  * private IPv4, ssh port, a new password, the price for charge_type (static string).
  * Draws from the world's random stream. No disks: see sim_instance_add_disk. */
-void sim_instance_equip(sim_world *w, sim_instance *in, const char *zone,
-                        const sim_gpu_model *g, int gpus, const sim_image *img,
-                        const char *charge_type);
+void sim_instance_equip(sim_world *w, sim_instance *in, const char *zone, const sim_gpu_model *g,
+                        int gpus, const sim_image *img, const char *charge_type);
 
 /* Append a disk with a new ID (bsi- for the boot disk, bsd- for data disks); false when
  * the instance has SIM_MAX_DISKS already. */

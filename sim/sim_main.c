@@ -60,9 +60,28 @@ static int parse_number(const char *opt, const char *text, double lo, double hi,
     return 0;
 }
 
-enum { OPT_LISTEN = 256, OPT_PUB, OPT_PRIV, OPT_INSTANCES, OPT_SEED, OPT_SCALE, OPT_CLOCK,
-       OPT_THREADS, OPT_VERBOSE, OPT_LATENCY, OPT_JITTER, OPT_5XX, OPT_150, OPT_153, OPT_HANG, OPT_MALFORMED,
-       OPT_STRNUM, OPT_ACTIONS, OPT_HELP, OPT_VERSION };
+enum {
+    OPT_LISTEN = 256,
+    OPT_PUB,
+    OPT_PRIV,
+    OPT_INSTANCES,
+    OPT_SEED,
+    OPT_SCALE,
+    OPT_CLOCK,
+    OPT_THREADS,
+    OPT_VERBOSE,
+    OPT_LATENCY,
+    OPT_JITTER,
+    OPT_5XX,
+    OPT_150,
+    OPT_153,
+    OPT_HANG,
+    OPT_MALFORMED,
+    OPT_STRNUM,
+    OPT_ACTIONS,
+    OPT_HELP,
+    OPT_VERSION
+};
 
 static const struct option OPTIONS[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},

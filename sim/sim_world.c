@@ -279,7 +279,10 @@ void sim_world_start_op(sim_world *w, sim_instance *in, sim_op op, double at)
     case SIM_OP_STOP: in->state = SIM_STOPPING; base = SIM_STOP_SECONDS; break;
     case SIM_OP_START: in->state = SIM_STARTING; base = SIM_START_SECONDS; break;
     case SIM_OP_REINSTALL: in->state = SIM_INITIALIZING; base = SIM_REINSTALL_SECONDS; break;
-    case SIM_OP_CREATE: in->state = SIM_INITIALIZING; base = SIM_CREATE_SECONDS; break;
+    case SIM_OP_CREATE:
+        in->state = SIM_INITIALIZING;
+        base = SIM_CREATE_SECONDS;
+        break;
     case SIM_OP_NONE: return;
     }
     in->op = op;

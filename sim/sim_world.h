@@ -26,7 +26,7 @@
 #define SIM_IMAGE_MIN_SECONDS 180.0
 #define SIM_IMAGE_MAX_SECONDS 300.0
 #define SIM_LOCK_TTL_SECONDS 600.0
-#define SIM_STOCK_REFRESH_SECONDS 300.0   /* DescribeCompShareGpuInventory's cache */
+#define SIM_STOCK_REFRESH_SECONDS 300.0    /* DescribeCompShareGpuInventory's cache */
 #define SIM_RELEASE_SECONDS (15 * 86400.0) /* a Stopped instance is released after this */
 
 #define SIM_NAME_MAX_CHARS 63 /* instance and image names, in characters */
@@ -103,7 +103,7 @@ typedef struct sim_instance {
     int n_disks;
     int ssh_port;
     char password[92]; /* base64, as the API sends it: up to 88 characters (sim_arg_check_base64) */
-    const char *charge_type, *auto_renew; /* static strings */
+    const char *charge_type, *auto_renew;                        /* static strings */
     long long create_time, expire_time, start_time, update_time; /* Unix seconds */
     long long stopped_at; /* when it last stopped (ReleaseTime derives from it) */
     long long stop_at;    /* the scheduled stop (StopTime, StopSchedulerTime); 0: none */
@@ -125,9 +125,9 @@ typedef struct sim_image {
     long long create_time;
     char region[24];       /* custom images: region of the source; "" = platform (all regions) */
     char source_uhost[16]; /* custom images: made from this instance */
-    const char *source_gpu; /* custom images: its GpuType (SourceGpuType) */
-    bool from_official;     /* custom images: made from a System or App image (IsOfficial) */
-    int created_count;      /* instances created from it (CreatedCount) */
+    const char *source_gpu;      /* custom images: its GpuType (SourceGpuType) */
+    bool from_official;          /* custom images: made from a System or App image (IsOfficial) */
+    int created_count;           /* instances created from it (CreatedCount) */
     double make_start, make_end; /* world seconds (custom images) */
     double fail_process;         /* UnAvailable: percent reached */
 } sim_image;
@@ -150,7 +150,7 @@ typedef struct sim_world {
     size_t n_images, cap_images;
     double time_scale;
     sim_clock clock;
-    long long wall0; /* Unix seconds at world second 0 */
+    long long wall0;       /* Unix seconds at world second 0 */
     sim_stock stock;       /* free GPUs now */
     sim_stock stock_shown; /* as of stock_mark: DescribeCompShareGpuInventory's view */
     double stock_mark;     /* world seconds of the last inventory refresh */

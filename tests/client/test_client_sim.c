@@ -366,10 +366,14 @@ int main(void)
     /* First the Making image's block: the later tests move the clock on. */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_image_making_busy),
-        cmocka_unit_test(test_list_instances),  cmocka_unit_test(test_reboot_and_lock),
-        cmocka_unit_test(test_wrong_state),     cmocka_unit_test(test_stop_reinstall_start),
-        cmocka_unit_test(test_rename),          cmocka_unit_test(test_custom_images),
-        cmocka_unit_test(test_platform_images), cmocka_unit_test(test_not_found),
+        cmocka_unit_test(test_list_instances),
+        cmocka_unit_test(test_reboot_and_lock),
+        cmocka_unit_test(test_wrong_state),
+        cmocka_unit_test(test_stop_reinstall_start),
+        cmocka_unit_test(test_rename),
+        cmocka_unit_test(test_custom_images),
+        cmocka_unit_test(test_platform_images),
+        cmocka_unit_test(test_not_found),
         cmocka_unit_test(test_bad_keys),
         cmocka_unit_test(test_hook_counts_calls),
     };

@@ -52,8 +52,8 @@ cJSON *schema_load(char *where, size_t len)
 
 const cJSON *schema_action(const schema_check *k, const char *action)
 {
-    return cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(k->schema, "actions"), action);
+    return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(k->schema, "actions"),
+                                            action);
 }
 
 static const char *kind_of(const cJSON *v)
@@ -71,8 +71,8 @@ static const char *kind_of(const cJSON *v)
     return "null";
 }
 
-static void check_fields(schema_check *k, const char *model, const cJSON *fields,
-                         const cJSON *obj, const char *where);
+static void check_fields(schema_check *k, const char *model, const cJSON *fields, const cJSON *obj,
+                         const char *where);
 
 /* The enumerations that state a wire format ("json": "string", e.g. IsBoot "True" /
  * "False", never a bool) bind the value; the others describe meanings. Keys are
@@ -89,7 +89,7 @@ static void check_enum(schema_check *k, const char *model, const cJSON *field, c
     if (!e || !cJSON_GetObjectItemCaseSensitive(e, "json") || !cJSON_IsString(field))
         return;
     const cJSON *v;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(e, "values"))
+    cJSON_ArrayForEach (v, cJSON_GetObjectItemCaseSensitive(e, "values"))
         if (cJSON_IsString(v) && strcmp(v->valuestring, field->valuestring) == 0)
             return;
     failed(k, "%s: \"%s\" is not one of the values of %s", where, field->valuestring, key);
@@ -108,7 +108,7 @@ static void check_type(schema_check *k, const cJSON *type, const cJSON *value, c
         const cJSON *items = cJSON_GetObjectItemCaseSensitive(type, "items");
         int i = 0;
         const cJSON *item;
-        cJSON_ArrayForEach(item, value) {
+        cJSON_ArrayForEach (item, value) {
             char at[400];
             snprintf(at, sizeof at, "%s[%d]", where, i++);
             check_type(k, items, item, at);
@@ -130,15 +130,15 @@ static void check_type(schema_check *k, const cJSON *type, const cJSON *value, c
 }
 
 /* Every member of obj must be declared in fields (of model), with its type. */
-static void check_fields(schema_check *k, const char *model, const cJSON *fields,
-                         const cJSON *obj, const char *where)
+static void check_fields(schema_check *k, const char *model, const cJSON *fields, const cJSON *obj,
+                         const char *where)
 {
     if (!cJSON_IsObject(obj)) {
         failed(k, "%s: %s where the schema has an object", where, kind_of(obj));
         return;
     }
     const cJSON *m;
-    cJSON_ArrayForEach(m, obj) {
+    cJSON_ArrayForEach (m, obj) {
         char at[400];
         snprintf(at, sizeof at, "%s.%s", where, m->string);
         const cJSON *def = cJSON_GetObjectItemCaseSensitive(fields, m->string);
@@ -195,7 +195,7 @@ int schema_check_answer(schema_check *k, const char *action, const cJSON *answer
     k->fields += 2 + (msg != NULL);
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(decl, "response");
     const cJSON *m;
-    cJSON_ArrayForEach(m, answer) {
+    cJSON_ArrayForEach (m, answer) {
         if (strcmp(m->string, "Action") == 0 || strcmp(m->string, "RetCode") == 0 ||
             strcmp(m->string, "Message") == 0)
             continue;

@@ -14,10 +14,10 @@
 
 typedef struct schema_check {
     const cJSON *schema;
-    int failures;       /* all failures found so far */
-    long fields;        /* fields checked so far */
-    bool quiet;         /* count failures without printing them (the self-test) */
-    char last[512];     /* the last failure */
+    int failures;   /* all failures found so far */
+    long fields;    /* fields checked so far */
+    bool quiet;     /* count failures without printing them (the self-test) */
+    char last[512]; /* the last failure */
 } schema_check;
 
 /* The schema from $COMPSHARE_SCHEMA, else $TESTS_DIR/../../shared/docs/compshare-schema.json

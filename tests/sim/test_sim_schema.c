@@ -71,8 +71,8 @@ static void test_checker(void)
         {"a nested object as a number", "{\"GraphicsMemory\":24}"},
     };
     for (size_t i = 0; i < sizeof WRONG / sizeof WRONG[0]; i++)
-        check(faults_in("CompShareInstanceSet", WRONG[i].json, false) == 1,
-              "checker finds %s (%s)", WRONG[i].what, K.last);
+        check(faults_in("CompShareInstanceSet", WRONG[i].json, false) == 1, "checker finds %s (%s)",
+              WRONG[i].what, K.last);
     check(faults_in("GetCompShareImageCreateProgress",
                     "{\"Action\":\"GetCompShareImageCreateProgressResponse\",\"RetCode\":0,"
                     "\"Process\":50,\"TotalDuration\":300,\"RemainingDuration\":\"150\"}",
@@ -88,8 +88,8 @@ static void test_checker(void)
                     "\"Message\":\"busy\",\"UHostId\":\"uhost-1\"}",
                     true) == 1,
           "checker finds data in an error answer (%s)", K.last);
-    check(faults_in("RebootCompShareInstance",
-                    "{\"Action\":\"RebootResponse\",\"RetCode\":0}", true) == 1,
+    check(faults_in("RebootCompShareInstance", "{\"Action\":\"RebootResponse\",\"RetCode\":0}",
+                    true) == 1,
           "checker finds a wrong Action (%s)", K.last);
     K.failures = before; /* the samples' faults were the point, not failures */
 }
@@ -131,24 +131,19 @@ static const char *arg(const char *fmt, ...)
     return out;
 }
 
-/* Call action with NAME=VALUE arguments (NULL-terminated), check the answer against the
- * schema and its RetCode against want; the answer (caller frees). */
-static cJSON *expect(int want, const char *action, ...)
+/* Call action with p's parameters plus the NAME=VALUE arguments of ap (NULL-ended), check
+ * the answer against the schema and its RetCode against want; the answer (caller frees). */
+static cJSON *expect_v(int want, const char *action, params *p, va_list ap)
 {
-    params p;
-    params_init(&p);
-    params_add(&p, "Action", action);
-    va_list ap;
-    va_start(ap, action);
+    params_add(p, "Action", action);
     for (const char *a; (a = va_arg(ap, const char *));) {
         const char *eq = strchr(a, '=');
         char name[128];
         snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
-        params_add(&p, name, eq + 1);
+        params_add(p, name, eq + 1);
     }
-    va_end(ap);
-    cJSON *answer = sim_api_raw(&SIM, &p);
-    params_free(&p);
+    cJSON *answer = sim_api_raw(&SIM, p);
+    params_free(p);
     int rc = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(answer, "RetCode"));
     const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(answer, "Message"));
     int bad = schema_check_answer(&K, action, answer);
@@ -156,6 +151,35 @@ static cJSON *expect(int want, const char *action, ...)
           msg ? " " : "", msg ? msg : "", want, bad ? "does not conform" : "conforms");
     note(rc ? covered_err : covered_ok, rc ? &n_err : &n_ok, action);
     return answer;
+}
+
+static cJSON *expect(int want, const char *action, ...)
+{
+    params p;
+    params_init(&p);
+    va_list ap;
+    va_start(ap, action);
+    cJSON *answer = expect_v(want, action, &p, ap);
+    va_end(ap);
+    return answer;
+}
+
+typedef struct pick {
+    char id[32], zone[32];
+} pick;
+
+/* expect() on one instance: Region, Zone and UHostId are its own; the answer is dropped. */
+static void expect_on(int want, const char *action, const pick *on, ...)
+{
+    params p;
+    params_init(&p);
+    params_add(&p, "Region", "cn-wlcb");
+    params_add(&p, "Zone", on->zone);
+    params_add(&p, "UHostId", on->id);
+    va_list ap;
+    va_start(ap, on);
+    cJSON_Delete(expect_v(want, action, &p, ap));
+    va_end(ap);
 }
 
 static const char *str(const cJSON *obj, const char *name)
@@ -171,10 +195,6 @@ static double num(const cJSON *obj, const char *name)
 
 /* ---- the fleet ---- */
 
-typedef struct pick {
-    char id[32], zone[32];
-} pick;
-
 /* Picked by what they are (docs/simulator.md "Starting fleet"): Running ones, Stopped
  * ones that no Making image blocks (#1, in cn-wlcb-02, is its source), a container. */
 static pick run[4], stop[2];
@@ -185,7 +205,7 @@ static bool pick_fleet(void)
     cJSON *a = expect(0, "DescribeCompShareInstance", "Region=cn-wlcb", "Limit=100", NULL);
     size_t n_run = 0, n_stop = 0;
     const cJSON *in;
-    cJSON_ArrayForEach(in, cJSON_GetObjectItemCaseSensitive(a, "UHostSet")) {
+    cJSON_ArrayForEach (in, cJSON_GetObjectItemCaseSensitive(a, "UHostSet")) {
         pick *to = NULL;
         if (strcmp(str(in, "State"), "Running") == 0 && n_run < 4)
             to = &run[n_run++];
@@ -206,7 +226,7 @@ static void first_image(cJSON *listing, const char *status, char *out, size_t le
 {
     const cJSON *img;
     out[0] = '\0';
-    cJSON_ArrayForEach(img, cJSON_GetObjectItemCaseSensitive(listing, "ImageSet")) {
+    cJSON_ArrayForEach (img, cJSON_GetObjectItemCaseSensitive(listing, "ImageSet")) {
         if (!status || strcmp(str(img, "Status"), status) == 0) {
             snprintf(out, len, "%s", str(img, "CompShareImageId"));
             return;
@@ -260,31 +280,20 @@ static void test_images(void)
 static void test_operations(void)
 {
     const pick *r = &run[0], *s = &stop[0];
-    cJSON_Delete(expect(0, "RebootCompShareInstance", "Region=cn-wlcb", arg("Zone=%s", r->zone),
-                        arg("UHostId=%s", r->id), NULL));
-    cJSON_Delete(expect(8042, "RebootCompShareInstance", "Region=cn-wlcb",
-                        arg("Zone=%s", r->zone), arg("UHostId=%s", r->id), NULL));
-    cJSON_Delete(expect(0, "StopCompShareInstance", "Region=cn-wlcb", arg("Zone=%s", run[1].zone),
-                        arg("UHostId=%s", run[1].id), NULL));
-    cJSON_Delete(expect(8041, "StopCompShareInstance", "Region=cn-wlcb", arg("Zone=%s", s->zone),
-                        arg("UHostId=%s", s->id), NULL));
-    cJSON_Delete(expect(0, "StartCompShareInstance", "Region=cn-wlcb", arg("Zone=%s", s->zone),
-                        arg("UHostId=%s", s->id), NULL));
+    expect_on(0, "RebootCompShareInstance", r, NULL);
+    expect_on(8042, "RebootCompShareInstance", r, NULL);
+    expect_on(0, "StopCompShareInstance", &run[1], NULL);
+    expect_on(8041, "StopCompShareInstance", s, NULL);
+    expect_on(0, "StartCompShareInstance", s, NULL);
     cJSON_Delete(expect(8039, "StartCompShareInstance", "Region=cn-wlcb", "Zone=cn-wlcb-01",
                         "UHostId=uhost-00000000", NULL));
-    cJSON_Delete(expect(0, "ModifyCompShareInstanceName", "Region=cn-wlcb",
-                        arg("Zone=%s", run[2].zone), arg("UHostId=%s", run[2].id),
-                        "Name=改名 schema", NULL));
-    cJSON_Delete(expect(230, "ModifyCompShareInstanceName", "Region=cn-wlcb",
-                        arg("Zone=%s", run[2].zone), arg("UHostId=%s", run[2].id), NULL));
+    expect_on(0, "ModifyCompShareInstanceName", &run[2], "Name=改名 schema", NULL);
+    expect_on(230, "ModifyCompShareInstanceName", &run[2], NULL);
     describe_everything("with operations in progress");
     check(sim_clock_advance(&SIM, 30) == 0, "the clock moves on 30 s");
-    cJSON_Delete(expect(0, "ReinstallCompShareInstance", "Region=cn-wlcb",
-                        arg("Zone=%s", run[1].zone), arg("UHostId=%s", run[1].id),
-                        arg("CompShareImageId=%s", app_image), NULL));
-    cJSON_Delete(expect(8040, "ReinstallCompShareInstance", "Region=cn-wlcb",
-                        arg("Zone=%s", s->zone), arg("UHostId=%s", s->id),
-                        "CompShareImageId=compshareImage-none", NULL));
+    expect_on(0, "ReinstallCompShareInstance", &run[1], arg("CompShareImageId=%s", app_image),
+              NULL);
+    expect_on(8040, "ReinstallCompShareInstance", s, "CompShareImageId=compshareImage-none", NULL);
     describe_everything("after a reinstall started (an App image: Softwares with URLs)");
 }
 
@@ -296,11 +305,9 @@ static void test_custom_image_life(void)
     char made[64];
     snprintf(made, sizeof made, "%s", str(a, "CompShareImageId"));
     cJSON_Delete(a);
-    cJSON_Delete(expect(8044, "CreateCompShareCustomImage", "Region=cn-wlcb",
-                        arg("Zone=%s", run[3].zone), arg("UHostId=%s", run[3].id),
-                        "Name=schema-image", NULL));
-    cJSON_Delete(expect(8043, "TerminateCompShareCustomImage", "Region=cn-wlcb",
-                        "Zone=cn-wlcb-01", arg("CompShareImageId=%s", made), NULL));
+    expect_on(8044, "CreateCompShareCustomImage", &run[3], "Name=schema-image", NULL);
+    cJSON_Delete(expect(8043, "TerminateCompShareCustomImage", "Region=cn-wlcb", "Zone=cn-wlcb-01",
+                        arg("CompShareImageId=%s", made), NULL));
     check(sim_clock_advance(&SIM, 300) == 0, "the clock moves on 300 s: the image is made");
     a = expect(0, "GetCompShareImageCreateProgress", "Region=cn-wlcb", "Zone=cn-wlcb-01",
                arg("CompShareImageId=%s", made), NULL);
@@ -310,47 +317,27 @@ static void test_custom_image_life(void)
     describe_everything("with the new image Available");
     cJSON_Delete(expect(0, "TerminateCompShareCustomImage", "Region=cn-wlcb", "Zone=cn-wlcb-02",
                         arg("CompShareImageId=%s", made), NULL));
-    cJSON_Delete(expect(8040, "TerminateCompShareCustomImage", "Region=cn-wlcb",
-                        "Zone=cn-wlcb-02", arg("CompShareImageId=%s", made), NULL));
-}
-
-static long long wall_now(void)
-{
-    char *body = sim_http(&SIM, "GET", "/_sim/clock", NULL, NULL);
-    cJSON *c = body ? cJSON_Parse(body) : NULL;
-    long long wall = (long long)num(c, "wall");
-    cJSON_Delete(c);
-    free(body);
-    return wall;
+    cJSON_Delete(expect(8040, "TerminateCompShareCustomImage", "Region=cn-wlcb", "Zone=cn-wlcb-02",
+                        arg("CompShareImageId=%s", made), NULL));
 }
 
 static void test_manage(void)
 {
     const pick *r = &run[3];
-    long long wall = wall_now();
+    long long wall = sim_clock_wall(&SIM);
     cJSON_Delete(expect(0, "UpdateCompShareStopScheduler", "Region=cn-wlcb",
                         arg("UHostId=%s", r->id), arg("StopTime=%lld", wall + 3600), NULL));
-    cJSON_Delete(expect(231, "UpdateCompShareStopScheduler", "Region=cn-wlcb",
-                        arg("Zone=%s", r->zone), arg("UHostId=%s", r->id),
-                        arg("StopTime=%lld", wall - 1), NULL));
-    cJSON_Delete(expect(0, "UpdateCompShareStopScheduler", "Region=cn-wlcb",
-                        arg("Zone=%s", run[2].zone), arg("UHostId=%s", run[2].id),
-                        arg("StopTime=%lld", wall + 7200), NULL));
+    expect_on(231, "UpdateCompShareStopScheduler", r, arg("StopTime=%lld", wall - 1), NULL);
+    expect_on(0, "UpdateCompShareStopScheduler", &run[2], arg("StopTime=%lld", wall + 7200), NULL);
     describe_everything("with scheduled stops");
     cJSON_Delete(expect(0, "DeleteCompShareStopScheduler", "Region=cn-wlcb",
                         arg("UHostId=%s", run[2].id), NULL));
     cJSON_Delete(expect(8039, "DeleteCompShareStopScheduler", "Region=cn-wlcb",
                         "UHostId=uhost-00000000", NULL));
-    cJSON_Delete(expect(0, "ResetCompShareInstancePassword", "Region=cn-wlcb",
-                        arg("Zone=%s", run[2].zone), arg("UHostId=%s", run[2].id),
-                        "Password=TmV3LVBhc3N3b3JkIzE=", NULL));
-    cJSON_Delete(expect(231, "ResetCompShareInstancePassword", "Region=cn-wlcb",
-                        arg("Zone=%s", run[2].zone), arg("UHostId=%s", run[2].id),
-                        "Password=not base64!", NULL));
-    cJSON_Delete(expect(0, "TerminateCompShareInstance", "Region=cn-wlcb",
-                        arg("Zone=%s", stop[1].zone), arg("UHostId=%s", stop[1].id), NULL));
-    cJSON_Delete(expect(8041, "TerminateCompShareInstance", "Region=cn-wlcb",
-                        arg("Zone=%s", run[2].zone), arg("UHostId=%s", run[2].id), NULL));
+    expect_on(0, "ResetCompShareInstancePassword", &run[2], "Password=TmV3LVBhc3N3b3JkIzE=", NULL);
+    expect_on(231, "ResetCompShareInstancePassword", &run[2], "Password=not base64!", NULL);
+    expect_on(0, "TerminateCompShareInstance", &stop[1], NULL);
+    expect_on(8041, "TerminateCompShareInstance", &run[2], NULL);
 }
 
 /* The inventory's string holds {pool: {numeric zone ID: {GpuType: integer}}}. */
@@ -359,13 +346,13 @@ static bool inventory_shape(const char *text)
     cJSON *map = cJSON_Parse(text);
     bool ok = cJSON_IsObject(map) && cJSON_GetArraySize(map) == 2;
     const cJSON *pool, *zone, *count;
-    cJSON_ArrayForEach(pool, map) {
+    cJSON_ArrayForEach (pool, map) {
         ok &= (strcmp(pool->string, "Exclusive") == 0 || strcmp(pool->string, "Spot") == 0) &&
               cJSON_IsObject(pool);
-        cJSON_ArrayForEach(zone, pool) {
-            ok &= strspn(zone->string, "0123456789") == strlen(zone->string) &&
-                  cJSON_IsObject(zone);
-            cJSON_ArrayForEach(count, zone)
+        cJSON_ArrayForEach (zone, pool) {
+            ok &=
+                strspn(zone->string, "0123456789") == strlen(zone->string) && cJSON_IsObject(zone);
+            cJSON_ArrayForEach (count, zone)
                 ok &= cJSON_IsNumber(count) && count->valuedouble == floor(count->valuedouble);
         }
     }
@@ -384,10 +371,10 @@ static void test_fleet(void)
     check(inventory_shape(str(a, "GpuInventoryByZone")),
           "GpuInventoryByZone is a string of {pool: {zone ID: {GpuType: count}}}");
     cJSON_Delete(a);
-    cJSON_Delete(expect(0, "DescribeCompShareGpuInventory", "Region=cn-sh2", "Zone=cn-sh2-01",
-                        NULL));
-    cJSON_Delete(expect(231, "DescribeCompShareGpuInventory", "Region=cn-sh2",
-                        "Zone=cn-wlcb-01", NULL));
+    cJSON_Delete(
+        expect(0, "DescribeCompShareGpuInventory", "Region=cn-sh2", "Zone=cn-sh2-01", NULL));
+    cJSON_Delete(
+        expect(231, "DescribeCompShareGpuInventory", "Region=cn-sh2", "Zone=cn-wlcb-01", NULL));
 
     const char *base[] = {"Region=cn-wlcb", "CPU=16", "Memory=65536", "MachineType=G", NULL};
     a = expect(0, "CreateCompShareInstance", base[0], "Zone=cn-wlcb-01", "GpuType=4090", "GPU=1",
@@ -398,12 +385,11 @@ static void test_fleet(void)
     check(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "UHostIds")) == 1,
           "CreateCompShareInstance answers one UHostId");
     cJSON_Delete(a);
-    cJSON_Delete(expect(8045, "CreateCompShareInstance", base[0], "Zone=cn-wlcb-02",
-                        "GpuType=H20", "GPU=1", base[1], base[2], base[3],
-                        arg("CompShareImageId=%s", app_image), NULL));
-    cJSON_Delete(expect(230, "CreateCompShareInstance", base[0], "Zone=cn-wlcb-01",
-                        "GpuType=4090", base[1], base[2], base[3],
-                        arg("CompShareImageId=%s", app_image), NULL));
+    cJSON_Delete(expect(8045, "CreateCompShareInstance", base[0], "Zone=cn-wlcb-02", "GpuType=H20",
+                        "GPU=1", base[1], base[2], base[3], arg("CompShareImageId=%s", app_image),
+                        NULL));
+    cJSON_Delete(expect(230, "CreateCompShareInstance", base[0], "Zone=cn-wlcb-01", "GpuType=4090",
+                        base[1], base[2], base[3], arg("CompShareImageId=%s", app_image), NULL));
     describe_everything("with an instance being created");
     check(sim_clock_advance(&SIM, 86400) == 0, "the clock moves on a day");
     describe_everything("a day later (the new instance Running)");
@@ -429,7 +415,7 @@ static void test_coverage(void)
 {
     const cJSON *action;
     int implemented = 0;
-    cJSON_ArrayForEach(action, cJSON_GetObjectItemCaseSensitive(K.schema, "actions")) {
+    cJSON_ArrayForEach (action, cJSON_GetObjectItemCaseSensitive(K.schema, "actions")) {
         params p;
         params_init(&p);
         params_add(&p, "Action", action->string);
