@@ -191,12 +191,14 @@ static void test_threads(void **state)
 {
     int before = __atomic_load_n(&hook_calls, __ATOMIC_SEQ_CST);
     run_workers(C, NULL);
-    /* 3 + 1 + 1 + 1 + 1 requests per thread, none retried without faults */
-    assert_int_equal(last_requests, THREADS * 7);
+    /* 3 + 1 + 1 + 1 + 1 requests per thread, none retried without faults, and once for
+     * all threads the region's zone (DescribeCompShareSupportZone) for the image calls */
+    assert_int_equal(last_requests, THREADS * 7 + 1);
+    assert_int_equal(sim_requests(&SIM, "DescribeCompShareSupportZone"), 1);
     /* one per request: the listing that picks the instances (3 pages), the
      * threads' requests, and the check of each rename */
     assert_int_equal(__atomic_load_n(&hook_calls, __ATOMIC_SEQ_CST) - before,
-                     3 + THREADS * 7 + THREADS);
+                     3 + THREADS * 7 + 1 + THREADS);
 }
 
 /* Threads and throttling at once: everything still gets through. */

@@ -246,7 +246,10 @@ static int post_ok(const sim_handle *s, const char *path, const char *json)
 }
 
 int sim_reset_stats(const sim_handle *s) { return post_ok(s, "/_sim/stats/reset", NULL); }
-int sim_set_faults(const sim_handle *s, const char *json) { return post_ok(s, "/_sim/faults", json); }
+int sim_set_faults(const sim_handle *s, const char *json)
+{
+    return post_ok(s, "/_sim/faults", json);
+}
 int sim_reset_faults(const sim_handle *s) { return post_ok(s, "/_sim/faults/reset", NULL); }
 
 int sim_get_instance(api_client *c, const char *uhost_id, api_instance *out)
@@ -275,4 +278,15 @@ int sim_clock_advance(const sim_handle *s, double seconds)
     char json[64];
     snprintf(json, sizeof json, "{\"advance\": %.3f}", seconds);
     return post_ok(s, "/_sim/clock", json);
+}
+
+long long sim_clock_wall(const sim_handle *s)
+{
+    char *body = sim_http(s, "GET", "/_sim/clock", NULL, NULL);
+    cJSON *c = body ? cJSON_Parse(body) : NULL;
+    const cJSON *wall = cJSON_GetObjectItemCaseSensitive(c, "wall");
+    long long out = cJSON_IsNumber(wall) ? (long long)wall->valuedouble : -1;
+    cJSON_Delete(c);
+    free(body);
+    return out;
 }

@@ -58,5 +58,7 @@ cJSON *sim_api_raw(const sim_handle *s, params *p);
 /* POST /_sim/clock {"advance": seconds}: the world moves on (start the sim with
  * "--clock", "manual" so that it moves only then). 0 or -1. */
 int sim_clock_advance(const sim_handle *s, double seconds);
+/* The Unix time the sim's world shows now (GET /_sim/clock), or -1. */
+long long sim_clock_wall(const sim_handle *s);
 
 #endif
