@@ -7,11 +7,12 @@
 #
 # The first mount has ttl=60, so that nothing changes between two looks at a
 # file (except /metrics, which counts every read); the second has ttl=1 and
-# watches a Making image's progress move under an open file.
+# watches a Making image's progress move under an open file, moved by the sim's
+# clock (paused otherwise, so nothing else moves it).
 . "$(dirname "$0")/lib.sh"
 require_fuse
 
-sim_start --instances 40 --seed 4 --time-scale 5
+sim_start --instances 40 --seed 4 --clock manual
 fs_mount -o ttl=60
 
 ids=$(ls "$I")
@@ -159,9 +160,10 @@ if [ -n "$making" ]; then
     exec 3<&-
   done
   moved=""
-  for _ in $(seq 1 60); do
-    sleep 0.25
+  sim_clock_advance 30
+  for _ in $(seq 1 100); do # until the mount's cache (ttl=1) lets the new value through
     [ "$(cat "$p")" != "$a1" ] && { moved=$(cat "$p"); break; }
+    sleep 0.1
   done
   b=$(cat <&3)
   exec 3<&-

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 require_fuse
 
-sim_start --instances 8 --seed 7 --time-scale 20
+sim_start --instances 8 --seed 7 --clock manual # the second reboot meets the lock
 NLISTED=7 # #7 is in cn-sh2
 PUB=$SIM_PUBLIC_KEY
 PRIV=$SIM_PRIVATE_KEY
