@@ -10,7 +10,9 @@
 #include "sim_instance_actions.h"
 
 /* Every actions module's table. */
-static const sim_action_entry *const TABLES[] = {sim_instance_actions, sim_image_actions};
+static const sim_action_entry *const TABLES[] = {sim_instance_actions, sim_image_actions,
+                                                 sim_manage_actions, sim_zone_actions,
+                                                 sim_create_actions};
 
 sim_action_fn sim_actions_find(const char *name)
 {

@@ -43,22 +43,29 @@ static bool parse_count(const char *s, long long *out)
     return true;
 }
 
+int sim_arg_int(const params *p, const char *name, bool required, long long lo, long long hi,
+                long long *out, sim_error *err)
+{
+    const char *v = required ? sim_arg_required(p, name, err) : sim_arg_optional(p, name);
+    if (!v)
+        return required ? err->code : 0; /* absent: *out keeps the caller's default */
+    if (!parse_count(v, out) || *out < lo || *out > hi)
+        return sim_fail(err, SIM_E_INVALID_PARAM,
+                        "Params [%s] not valid: must be an integer from %lld to %lld", name, lo,
+                        hi);
+    return 0;
+}
+
 int sim_arg_paging(const params *p, long long *offset, long long *limit, sim_error *err)
 {
-    const char *o = params_get(p, "Offset"), *l = params_get(p, "Limit");
     *offset = 0;
     *limit = 20;
-    if (o && *o && !parse_count(o, offset))
-        return sim_fail(err, SIM_E_INVALID_PARAM,
-                        "Params [Offset] not valid: must be an integer >= 0");
-    if (l && *l) {
-        if (!parse_count(l, limit) || *limit > 100)
-            return sim_fail(err, SIM_E_INVALID_PARAM,
-                            "Params [Limit] not valid: must be an integer from 0 to 100");
-        if (*limit == 0)
-            *limit = 20; /* the backend cannot tell 0 from absent */
-    }
-    return 0;
+    int rc = sim_arg_int(p, "Offset", false, 0, 999999999999999LL, offset, err);
+    if (!rc)
+        rc = sim_arg_int(p, "Limit", false, 0, 100, limit, err);
+    if (!rc && *limit == 0)
+        *limit = 20; /* the backend cannot tell 0 from absent */
+    return rc;
 }
 
 int sim_arg_region_zone(const params *p, bool need_region, bool need_zone, const char **region,

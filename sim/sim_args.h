@@ -13,6 +13,11 @@ const char *sim_arg_required(const params *p, const char *name, sim_error *err);
 /* The value of name, or NULL when absent or empty (an optional parameter). */
 const char *sim_arg_optional(const params *p, const char *name);
 
+/* An integer parameter of decimal digits within [lo, hi] (lo >= 0): 0 and *out set;
+ * absent: 0 with *out unchanged (its default), or 230 when required; else 231. */
+int sim_arg_int(const params *p, const char *name, bool required, long long lo, long long hi,
+                long long *out, sim_error *err);
+
 /* Offset (>= 0, default 0) and Limit (0..100, default 20, 0 = default). */
 int sim_arg_paging(const params *p, long long *offset, long long *limit, sim_error *err);
 

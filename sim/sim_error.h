@@ -18,6 +18,7 @@ enum {
     SIM_E_IN_PROGRESS = 8042,
     SIM_E_IMAGE_MAKING = 8043,
     SIM_E_NAME_DUPLICATE = 8044,
+    SIM_E_NO_STOCK = 8045,
 };
 
 typedef struct sim_error {

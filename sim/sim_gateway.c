@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clocks.h"
 #include "log.h"
 #include "retcode.h"
 #include "sign.h"
@@ -114,8 +113,8 @@ void sim_gateway_handle(sim_server *s, const params *p, int parse_rc, const char
         } else if (plan.before == RETCODE_THROTTLED) {
             sim_fail(&err, RETCODE_THROTTLED, "Request throttled, retry later");
         } else {
-            sim_call call = {&s->world, p, data, &err, clock_mono_s()};
             sim_world_lock(&s->world);
+            sim_call call = {&s->world, p, data, &err, sim_world_now(&s->world)};
             sim_world_settle(&s->world, call.now);
             fn(&call);
             sim_world_unlock(&s->world);

@@ -9,6 +9,8 @@
 #include "sim_image_actions.h"
 #include "sim_instance_actions.h"
 #include "sim_args.h"
+#include "sim_equip.h"
+#include "sim_json.h"
 #include "sim_render.h"
 
 #define DESCRIPTION_MAX_CHARS 255
@@ -16,7 +18,7 @@
 static int create_custom_image(sim_call *c)
 {
     sim_instance *in;
-    int rc = sim_find_instance_arg(c, "Name", &in);
+    int rc = sim_find_instance_arg(c, true, "Name", &in);
     if (rc)
         return rc;
     const char *name = sim_arg_optional(c->p, "Name");
@@ -54,15 +56,9 @@ static int create_custom_image(sim_call *c)
     while (sim_world_image(c->w, img->id) != img);
     img->name = name_copy;
     img->description = desc_copy;
-    img->type = "Custom";
     img->status = SIM_IMG_MAKING;
-    img->container = in->container;
-    img->size_mb = in->disks[0].size_gb * 1024 / 3 + (int)(sim_world_rand(c->w) % 4096);
-    img->os_name = in->os_name;
-    img->software = in->software;
     img->create_time = sim_world_wall(c->w, c->now);
-    zone_region(in->zone, img->region, sizeof img->region);
-    snprintf(img->source_uhost, sizeof img->source_uhost, "%s", in->id);
+    sim_image_made_from(c->w, img, in);
     double base =
         SIM_IMAGE_MIN_SECONDS +
         floor(sim_world_rand_unit(c->w) * (SIM_IMAGE_MAX_SECONDS - SIM_IMAGE_MIN_SECONDS + 1));
@@ -98,8 +94,9 @@ static int get_image_progress(sim_call *c)
     long long total, remaining;
     sim_image_progress(img, c->now, &process, &total, &remaining);
     cJSON_AddNumberToObject(c->resp, "Process", process);
-    cJSON_AddNumberToObject(c->resp, "TotalDuration", (double)total);
-    cJSON_AddNumberToObject(c->resp, "RemainingDuration", (double)remaining);
+    /* Seconds, typed as strings by both SDKs (the seed document says integer). */
+    sim_json_int_text(c->resp, "TotalDuration", total);
+    sim_json_int_text(c->resp, "RemainingDuration", remaining);
     return 0;
 }
 
@@ -181,10 +178,33 @@ static int describe_images(sim_call *c)
     return answer_images(c, &f, offset, limit);
 }
 
+/* A custom image of this region is deleted at once, unless it is still being made.
+ * Instances running it keep running (their disks are theirs). */
+static int terminate_custom_image(sim_call *c)
+{
+    const char *region, *zone;
+    int rc = sim_arg_region_zone(c->p, true, true, &region, &zone, c->err);
+    const char *id = rc ? NULL : sim_arg_required(c->p, "CompShareImageId", c->err);
+    if (!id)
+        return c->err->code;
+    sim_image *img = (sim_image *)custom_image(c->w, id, region);
+    if (!img)
+        return sim_fail(c->err, SIM_E_IMAGE_NOT_FOUND,
+                        "ImageNotFound: custom image %.48s does not exist in this region", id);
+    if (img->status == SIM_IMG_MAKING)
+        return sim_fail(c->err, SIM_E_IMAGE_MAKING,
+                        "ImageMaking: custom image %s is still being made; it can be deleted "
+                        "once it is Available or UnAvailable",
+                        img->id);
+    sim_world_remove_image(c->w, img);
+    return 0;
+}
+
 const sim_action_entry sim_image_actions[] = {
     {"CreateCompShareCustomImage", create_custom_image},
     {"GetCompShareImageCreateProgress", get_image_progress},
     {"DescribeCompShareCustomImages", describe_custom_images},
     {"DescribeCompShareImages", describe_images},
+    {"TerminateCompShareCustomImage", terminate_custom_image},
     {NULL, NULL},
 };

@@ -13,10 +13,11 @@
 #include "sim_args.h"
 #include "sim_render.h"
 
-int sim_find_instance_arg(sim_call *c, const char *also_required, sim_instance **out)
+int sim_find_instance_arg(sim_call *c, bool need_zone, const char *also_required,
+                          sim_instance **out)
 {
     const char *region, *zone;
-    int rc = sim_arg_region_zone(c->p, true, true, &region, &zone, c->err);
+    int rc = sim_arg_region_zone(c->p, true, need_zone, &region, &zone, c->err);
     if (rc)
         return rc;
     const char *id = sim_arg_required(c->p, "UHostId", c->err);
@@ -25,11 +26,12 @@ int sim_find_instance_arg(sim_call *c, const char *also_required, sim_instance *
     if (also_required && !sim_arg_required(c->p, also_required, c->err))
         return c->err->code;
     sim_instance *in = sim_world_instance(c->w, id);
-    if (!in || strcmp(in->zone, zone) != 0)
+    if (!in || !sim_zone_matches(in->zone, region, zone))
         /* The ID is ours (an existing-looking uhost-...) or the caller's; either way it
          * names no instance here, so echoing it cannot mislead the classification. */
         return sim_fail(c->err, SIM_E_INSTANCE_NOT_FOUND,
-                        "InstanceNotFound: instance %.40s does not exist in this zone", id);
+                        "InstanceNotFound: instance %.40s does not exist in this %s", id,
+                        zone ? "zone" : "region");
     *out = in;
     return 0;
 }
@@ -130,7 +132,7 @@ static int describe_instances(sim_call *c)
 static int simple_op(sim_call *c, sim_op op, const char *what, sim_state need)
 {
     sim_instance *in;
-    int rc = sim_find_instance_arg(c, NULL, &in);
+    int rc = sim_find_instance_arg(c, true, NULL, &in);
     if (!rc)
         rc = sim_check_can_operate(c, in, what, need, need);
     if (rc)
@@ -144,14 +146,11 @@ static int reboot(sim_call *c) { return simple_op(c, SIM_OP_REBOOT, "reboot", SI
 static int stop(sim_call *c) { return simple_op(c, SIM_OP_STOP, "stop", SIM_RUNNING); }
 static int start(sim_call *c) { return simple_op(c, SIM_OP_START, "start", SIM_STOPPED); }
 
-/* An image this instance may be reinstalled with: any platform image, or an Available
- * custom image of the instance's region. */
-static int reinstall_image(sim_call *c, const sim_instance *in, const char *image_id,
-                           const sim_image **out)
+int sim_usable_image(sim_call *c, const char *zone, const char *image_id, sim_image **out)
 {
-    const sim_image *img = sim_world_image(c->w, image_id);
+    sim_image *img = sim_world_image(c->w, image_id);
     char region[64];
-    zone_region(in->zone, region, sizeof region);
+    zone_region(zone, region, sizeof region);
     if (!img || (img->region[0] && strcmp(img->region, region) != 0))
         return sim_fail(c->err, SIM_E_IMAGE_NOT_FOUND,
                         "ImageNotFound: image %.48s does not exist in this region", image_id);
@@ -166,15 +165,15 @@ static int reinstall_image(sim_call *c, const sim_instance *in, const char *imag
 static int reinstall(sim_call *c)
 {
     sim_instance *in;
-    int rc = sim_find_instance_arg(c, "CompShareImageId", &in);
+    int rc = sim_find_instance_arg(c, true, "CompShareImageId", &in);
     if (rc)
         return rc;
     const char *image_id = sim_arg_optional(c->p, "CompShareImageId");
     const char *password = sim_arg_optional(c->p, "Password");
     if (password && (rc = sim_arg_check_base64("Password", password, c->err)))
         return rc;
-    const sim_image *img = NULL;
-    rc = reinstall_image(c, in, image_id, &img);
+    sim_image *img = NULL;
+    rc = sim_usable_image(c, in->zone, image_id, &img);
     if (!rc)
         rc = sim_check_can_operate(c, in, "reinstall", SIM_STOPPED, SIM_STOPPED);
     if (rc)
@@ -200,7 +199,7 @@ static int reinstall(sim_call *c)
 static int modify_name(sim_call *c)
 {
     sim_instance *in;
-    int rc = sim_find_instance_arg(c, "Name", &in);
+    int rc = sim_find_instance_arg(c, true, "Name", &in);
     if (rc)
         return rc;
     const char *name = sim_arg_optional(c->p, "Name");

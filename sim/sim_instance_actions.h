@@ -9,9 +9,14 @@
 /* Describe, Reboot, Stop, Start, Reinstall, ModifyName. */
 extern const sim_action_entry sim_instance_actions[];
 
-/* Region, Zone, UHostId and also_required (unless NULL) must be present, the
- * instance must be in that zone. Returns 0 and sets *out, or an error code. */
-int sim_find_instance_arg(sim_call *c, const char *also_required, sim_instance **out);
+/* Region, Zone (unless need_zone is false: then it is optional), UHostId and
+ * also_required (unless NULL) must be present, the instance must be in that region
+ * and zone. Returns 0 and sets *out, or an error code. */
+int sim_find_instance_arg(sim_call *c, bool need_zone, const char *also_required,
+                          sim_instance **out);
+/* An image an instance of zone may run (reinstall, create): any platform image, or an
+ * Available custom image of the zone's region. 0 and *out, or 8040. */
+int sim_usable_image(sim_call *c, const char *zone, const char *image_id, sim_image **out);
 /* The lock, a custom image in the making, then the state: 0 when op may start. */
 int sim_check_can_operate(sim_call *c, const sim_instance *in, const char *what, sim_state need,
                           sim_state or_need);

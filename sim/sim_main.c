@@ -29,6 +29,8 @@ static void usage(FILE *to)
         "  --instances N          starting fleet size (default 8, at most 10000)\n"
         "  --seed S               world and fault seed (default 1)\n"
         "  --time-scale X         divide every duration by X (default 1)\n"
+        "  --clock real|manual    the world clock runs from the start (real, default) or\n"
+        "                         is paused until POST /_sim/clock moves it (manual)\n"
         "  --threads N            HTTP thread pool size (default 8)\n"
         "  --verbose              log every request to stderr\n"
         "faults (also settable at run time: POST /_sim/faults):\n"
@@ -58,9 +60,28 @@ static int parse_number(const char *opt, const char *text, double lo, double hi,
     return 0;
 }
 
-enum { OPT_LISTEN = 256, OPT_PUB, OPT_PRIV, OPT_INSTANCES, OPT_SEED, OPT_SCALE, OPT_THREADS,
-       OPT_VERBOSE, OPT_LATENCY, OPT_JITTER, OPT_5XX, OPT_150, OPT_153, OPT_HANG, OPT_MALFORMED,
-       OPT_STRNUM, OPT_ACTIONS, OPT_HELP, OPT_VERSION };
+enum {
+    OPT_LISTEN = 256,
+    OPT_PUB,
+    OPT_PRIV,
+    OPT_INSTANCES,
+    OPT_SEED,
+    OPT_SCALE,
+    OPT_CLOCK,
+    OPT_THREADS,
+    OPT_VERBOSE,
+    OPT_LATENCY,
+    OPT_JITTER,
+    OPT_5XX,
+    OPT_150,
+    OPT_153,
+    OPT_HANG,
+    OPT_MALFORMED,
+    OPT_STRNUM,
+    OPT_ACTIONS,
+    OPT_HELP,
+    OPT_VERSION
+};
 
 static const struct option OPTIONS[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
@@ -69,6 +90,7 @@ static const struct option OPTIONS[] = {
     {"instances", required_argument, NULL, OPT_INSTANCES},
     {"seed", required_argument, NULL, OPT_SEED},
     {"time-scale", required_argument, NULL, OPT_SCALE},
+    {"clock", required_argument, NULL, OPT_CLOCK},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"latency-ms", required_argument, NULL, OPT_LATENCY},
@@ -141,6 +163,13 @@ static int parse_args(int argc, char **argv, sim_server *s, const char **listen,
             if (parse_number("time-scale", optarg, 1e-3, 1e6, false, &v))
                 return -1;
             s->time_scale = v;
+            break;
+        case OPT_CLOCK:
+            if (strcmp(optarg, "real") != 0 && strcmp(optarg, "manual") != 0) {
+                fprintf(stderr, "compshare-sim: --clock %s: expected real or manual\n", optarg);
+                return -1;
+            }
+            s->clock_manual = strcmp(optarg, "manual") == 0;
             break;
         case OPT_THREADS:
             if (parse_number("threads", optarg, 1, 256, true, &v))
@@ -216,7 +245,7 @@ int main(int argc, char **argv)
     }
     cJSON_Delete(faults);
     sim_stats_init(&s.stats);
-    if (sim_world_init(&s.world, s.n_instances, s.seed, s.time_scale) != 0) {
+    if (sim_world_init(&s.world, s.n_instances, s.seed, s.time_scale, !s.clock_manual) != 0) {
         fprintf(stderr, "compshare-sim: out of memory building the world\n");
         return 1;
     }
@@ -231,8 +260,9 @@ int main(int argc, char **argv)
     }
     printf("%s\n", url);
     fflush(stdout);
-    log_info("serving %s: %zu instances, seed %llu, time scale %g, PublicKey %s", url,
-             s.n_instances, (unsigned long long)s.seed, s.time_scale, s.public_key);
+    log_info("serving %s: %zu instances, seed %llu, time scale %g, %s clock, PublicKey %s", url,
+             s.n_instances, (unsigned long long)s.seed, s.time_scale,
+             s.clock_manual ? "manual" : "real", s.public_key);
 
     int sig = 0;
     sigwait(&stop, &sig);

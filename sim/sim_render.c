@@ -1,150 +1,46 @@
 /* SPDX-License-Identifier: MIT */
-/* sim_render.c - builds the JSON objects of UHostSet and ImageSet entries, with every
- * field of the instance and image tables in compshare-api.md, plus a few extra fields
- * the real API also sends (clients must ignore unknown fields). */
+/* sim_render.c - ImageSet entries and image progress, in the shapes that
+ * compshare-schema.json gives (model CompShareImage); instances are in
+ * sim_render_instance.c. */
 #include "sim_render.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-/* cJSON_Add* return NULL on ENOMEM; the caller checks the whole tree once by
- * printing it, so the adds are not checked one by one. cJSON_AddItemToObject takes
- * ownership of a NULL-free item only, hence this helper. */
-static void add_item(cJSON *obj, const char *name, cJSON *item)
-{
-    if (item && !cJSON_AddItemToObject(obj, name, item))
-        cJSON_Delete(item);
-}
+#include "sim_json.h"
 
-static void add_str(cJSON *obj, const char *name, const char *value)
-{
-    cJSON_AddStringToObject(obj, name, value ? value : "");
-}
-
-/* A monitoring figure that drifts slowly: stable for a minute, different per instance. */
-static double usage(uint32_t seed, long long minute, unsigned salt, double lo, double hi)
-{
-    uint64_t s = ((uint64_t)seed << 32) ^ (uint64_t)minute * 2654435761u ^ salt;
-    uint64_t r = sim_rand_next(&s);
-    double u = (double)(r >> 11) / 9007199254740992.0;
-    return round((lo + u * (hi - lo)) * 10) / 10;
-}
-
-static void add_rate(cJSON *obj, const char *name, double value)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%.1f", value);
-    add_str(obj, name, buf);
-}
-
-static cJSON *render_monitor(const sim_world *w, const sim_instance *in, double now)
-{
-    cJSON *m = cJSON_CreateObject();
-    if (!m)
-        return NULL;
-    bool on = in->state == SIM_RUNNING;
-    long long minute = sim_world_wall(w, now) / 60;
-    add_rate(m, "CpuUsageRate", on ? usage(in->load_seed, minute, 1, 3, 85) : 0);
-    add_rate(m, "MemUsageRate", on ? usage(in->load_seed, minute, 2, 10, 90) : 0);
-    cJSON *gpus = cJSON_AddArrayToObject(m, "GpuInfo");
-    for (int g = 0; gpus && g < in->gpu; g++) {
-        cJSON *gi = cJSON_CreateObject();
-        if (!gi)
-            break;
-        cJSON_AddNumberToObject(gi, "GPU", g);
-        add_rate(gi, "GpuUsageRate",
-                 on ? usage(in->load_seed, minute, 10u + (unsigned)g, 0, 100) : 0);
-        add_rate(gi, "MemoryUsageRate",
-                 on ? usage(in->load_seed, minute, 100u + (unsigned)g, 0, 95) : 0);
-        cJSON_AddItemToArray(gpus, gi);
-    }
-    return m;
-}
-
+/* The image's Softwares: an OBJECT (unlike an instance's Softwares, a list). */
 static cJSON *render_software(const sim_software *sw)
 {
     cJSON *s = cJSON_CreateObject();
     if (!s)
         return NULL;
-    add_str(s, "Framework", sw->framework);
-    add_str(s, "FrameworkVersion", sw->framework_version);
-    add_str(s, "CUDAVersion", sw->cuda);
+    sim_json_str(s, "Framework", sw->framework);
+    sim_json_str(s, "FrameworkVersion", sw->framework_version);
+    sim_json_str(s, "CUDAVersion", sw->cuda);
     cJSON *apps = cJSON_AddArrayToObject(s, "Applications");
     for (int i = 0; apps && i < 4 && sw->apps[i]; i++)
         cJSON_AddItemToArray(apps, cJSON_CreateString(sw->apps[i]));
     return s;
 }
 
-cJSON *sim_render_instance(const sim_world *w, const sim_instance *in, double now)
+/* Platform images are tagged with their framework and CUDA; the account's own images
+ * carry no tags. */
+static cJSON *render_tags(const sim_image *img)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    add_str(o, "UHostId", in->id);
-    add_str(o, "Name", in->name);
-    add_str(o, "Tag", in->tag);
-    add_str(o, "Remark", in->remark);
-    add_str(o, "Zone", in->zone);
-    add_str(o, "State", sim_state_name(in->state));
-    add_str(o, "CompShareImageId", in->image_id);
-    add_str(o, "CompShareImageName", in->image_name);
-    add_str(o, "CompShareImageType", in->image_type);
-    add_item(o, "Softwares", render_software(&in->software));
-    add_str(o, "InstanceType", in->container ? "Container" : "UHost");
-    add_str(o, "MachineType", in->machine_type);
-    add_str(o, "CpuPlatform", in->cpu_platform);
-    add_str(o, "CpuArch", in->cpu_arch);
-    cJSON_AddNumberToObject(o, "CPU", in->cpu);
-    cJSON_AddNumberToObject(o, "Memory", in->memory_mb);
-    add_str(o, "GpuType", in->gpu_type);
-    cJSON_AddNumberToObject(o, "GPU", in->gpu);
-    cJSON *gm = cJSON_AddObjectToObject(o, "GraphicsMemory");
-    if (gm)
-        cJSON_AddNumberToObject(gm, "Value", in->gpu_memory_gb);
-
-    cJSON *ips = cJSON_AddArrayToObject(o, "IPSet");
-    for (int i = 0; ips && i < in->n_ips; i++) {
-        cJSON *ip = cJSON_CreateObject();
-        if (!ip)
-            break;
-        add_str(ip, "IP", in->ips[i].ip);
-        add_str(ip, "IPMode", in->ips[i].mode);
-        add_str(ip, "Type", in->ips[i].type);
-        cJSON_AddNumberToObject(ip, "Bandwidth", in->ips[i].bandwidth);
-        cJSON_AddItemToArray(ips, ip);
-    }
-    cJSON *disks = cJSON_AddArrayToObject(o, "DiskSet");
-    for (int i = 0; disks && i < in->n_disks; i++) {
-        cJSON *d = cJSON_CreateObject();
-        if (!d)
-            break;
-        add_str(d, "DiskId", in->disks[i].id);
-        cJSON_AddBoolToObject(d, "IsBoot", in->disks[i].boot);
-        cJSON_AddNumberToObject(d, "Size", in->disks[i].size_gb);
-        add_str(d, "DiskType", in->disks[i].type);
-        cJSON_AddItemToArray(disks, d);
-    }
-
-    char ssh[96];
-    snprintf(ssh, sizeof ssh, "ssh -p %d root@%s", in->ssh_port, in->ips[0].ip);
-    add_str(o, "SshLoginCommand", ssh);
-    add_str(o, "Password", in->password);
-    add_str(o, "ChargeType", in->charge_type);
-    add_str(o, "AutoRenew", in->auto_renew);
-    add_str(o, "IsExpire", sim_world_wall(w, now) >= in->expire_time ? "Yes" : "No");
-    cJSON_AddNumberToObject(o, "CreateTime", (double)in->create_time);
-    cJSON_AddNumberToObject(o, "ExpireTime", (double)in->expire_time);
-    cJSON_AddNumberToObject(o, "StartTime", (double)in->start_time);
-    cJSON_AddNumberToObject(o, "UpdateTime", (double)in->update_time);
-    cJSON_AddNumberToObject(o, "StopTime", (double)in->stop_time);
-    cJSON_AddNumberToObject(o, "InstancePrice", in->price);
-    add_item(o, "MonitorMessages", render_monitor(w, in, now));
-    /* Extra fields, as the real answers carry more than the table lists. */
-    add_str(o, "OsName", in->os_name);
-    add_str(o, "OsType", "Linux");
-    add_str(o, "BootDiskState", in->state == SIM_INITIALIZING ? "Initializing" : "Normal");
-    return o;
+    cJSON *tags = cJSON_CreateArray();
+    if (!tags || img->region[0])
+        return tags;
+    char cuda[32];
+    snprintf(cuda, sizeof cuda, "CUDA %s", img->software.cuda);
+    if (img->software.framework[0])
+        cJSON_AddItemToArray(tags, cJSON_CreateString(img->software.framework));
+    if (img->software.cuda[0])
+        cJSON_AddItemToArray(tags, cJSON_CreateString(cuda));
+    if (img->container)
+        cJSON_AddItemToArray(tags, cJSON_CreateString("容器"));
+    return tags;
 }
 
 cJSON *sim_render_image(const sim_world *w, const sim_image *img)
@@ -153,18 +49,30 @@ cJSON *sim_render_image(const sim_world *w, const sim_image *img)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    add_str(o, "CompShareImageId", img->id);
-    add_str(o, "Name", img->name);
-    add_str(o, "ImageType", img->type);
-    add_str(o, "Status", sim_image_status_name(img->status));
-    cJSON_AddNumberToObject(o, "Size", img->size_mb);
-    add_str(o, "Container", img->container ? "True" : "False");
-    add_str(o, "Description", img->description);
-    cJSON_AddNumberToObject(o, "CreateTime", (double)img->create_time);
-    add_str(o, "FailedReason", img->failed_reason);
-    add_item(o, "Softwares", render_software(&img->software));
-    add_str(o, "OsName", img->os_name);
-    add_str(o, "OsType", "Linux");
+    bool custom = img->region[0] != '\0';
+    sim_json_str(o, "CompShareImageId", img->id);
+    sim_json_str(o, "Name", img->name);
+    sim_json_str(o, "ImageType", img->type);
+    sim_json_str(o, "Status", sim_image_status_name(img->status));
+    sim_json_int(o, "Size", img->size_mb);
+    sim_json_str(o, "Container", img->container ? "True" : "False");
+    sim_json_str(o, "Description", img->description);
+    sim_json_int(o, "CreateTime", img->create_time);
+    sim_json_str(o, "FailedReason", img->failed_reason);
+    sim_json_add(o, "Softwares", render_software(&img->software));
+    sim_json_add(o, "Tags", render_tags(img));
+    sim_json_int(o, "CreatedCount", img->created_count);
+    cJSON_AddNumberToObject(o, "Price", 0);
+    cJSON_AddBoolToObject(o, "ImageCharge", 0);
+    cJSON_AddBoolToObject(o, "AutoStart", 0);
+    if (custom) {
+        sim_json_int(o, "Visibility", 0); /* private: never published to the community */
+        cJSON_AddBoolToObject(o, "IsOfficial", img->from_official);
+        sim_json_str(o, "SourceGpuType", img->source_gpu);
+    } else {
+        sim_json_str(o, "ImageOwnerAlias", "Official");
+        sim_json_str(o, "Author", "UCompShare");
+    }
     return o;
 }
 

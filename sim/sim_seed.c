@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "clocks.h"
+#include "sim_equip.h"
 
 static const char HEX[] = "0123456789abcdef";
 static const char BASE36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -101,23 +101,9 @@ static const struct platform_image {
 };
 #define N_PLATFORM (sizeof PLATFORM / sizeof PLATFORM[0])
 
-static const struct gpu_model {
-    const char *type, *cpu_platform;
-    int memory_gb, cpu_per_gpu, ram_gb_per_gpu;
-    double price_per_gpu_hour;
-} GPUS[] = {
-    {"4090", "Amd/Epyc3", 24, 16, 64, 2.08},
-    {"3090", "Intel/CascadelakeR", 24, 12, 48, 1.48},
-    {"A100", "Intel/IceLake", 80, 16, 128, 7.86},
-    {"H20", "Intel/SapphireRapids", 96, 20, 192, 6.50},
-    {"L40S", "Amd/Epyc4", 48, 16, 96, 4.20},
-    {"4090D", "Amd/Epyc3", 24, 16, 64, 1.88},
-};
 static const int GPU_COUNTS[] = {1, 1, 2, 1, 4, 2, 8, 1};
 static const char *const NAMES[] = {"训练机", "推理服务", "llm-finetune", "sd-webui",
                                     "jupyter-dev", "数据处理", "bench"};
-
-static void copy_software(sim_software *to, const sim_software *from) { *to = *from; }
 
 static int add_platform_images(sim_world *w)
 {
@@ -137,7 +123,7 @@ static int add_platform_images(sim_world *w)
         img->container = p->container;
         img->size_mb = p->size_mb;
         img->os_name = p->os;
-        copy_software(&img->software, &p->sw);
+        img->software = p->sw;
         img->create_time = 1704067200LL + (long long)i * 9 * DAY; /* spread over 2024 */
     }
     return 0;
@@ -145,7 +131,7 @@ static int add_platform_images(sim_world *w)
 
 static int seed_instance(sim_world *w, size_t i, sim_instance *in)
 {
-    const struct gpu_model *g = &GPUS[sim_rand_next(&w->rng) % (sizeof GPUS / sizeof GPUS[0])];
+    const sim_gpu_model *g = &SIM_GPUS[sim_rand_next(&w->rng) % SIM_N_GPUS];
     int count = GPU_COUNTS[sim_rand_next(&w->rng) % (sizeof GPU_COUNTS / sizeof GPU_COUNTS[0])];
 
     sim_world_random_id(&w->rng, "uhost-", HEX, 8, in->id, sizeof in->id);
@@ -154,56 +140,24 @@ static int seed_instance(sim_world *w, size_t i, sim_instance *in)
     in->name = strdup(name);
     if (!in->name)
         return -ENOMEM;
-    in->tag = "Default";
-    in->remark = i % 3 == 0 ? "" : "compshare-sim";
+    char zone[24];
     if (i % 8 == 7)
-        snprintf(in->zone, sizeof in->zone, "cn-sh2-01");
+        snprintf(zone, sizeof zone, "cn-sh2-01");
     else
-        snprintf(in->zone, sizeof in->zone, "cn-wlcb-%02zu", 1 + i % 3);
+        snprintf(zone, sizeof zone, "cn-wlcb-%02zu", 1 + i % 3);
     in->state = i % 4 == 1 ? SIM_STOPPED : SIM_RUNNING;
 
     /* Container instances run the container image; the others rotate over VM images. */
     size_t img = i % 5 == 4 ? CONTAINER_IMAGE : (i * 3) % N_PLATFORM;
     if (img == CONTAINER_IMAGE && i % 5 != 4)
         img = 0;
-    sim_world_set_image(in, &w->images[img]);
+    sim_instance_equip(w, in, zone, g, count, &w->images[img], i % 6 == 5 ? "Month" : "Dynamic");
+    in->remark = i % 3 == 0 ? "" : "compshare-sim";
 
-    in->gpu_type = g->type;
-    in->gpu = count;
-    in->gpu_memory_gb = g->memory_gb;
-    in->cpu = g->cpu_per_gpu * count;
-    in->memory_mb = g->ram_gb_per_gpu * count * 1024;
-    in->machine_type = "G";
-    in->cpu_platform = g->cpu_platform;
-    in->cpu_arch = "x86_64";
-
-    bool sh2 = strncmp(in->zone, "cn-sh2", 6) == 0;
-    uint64_t r = sim_rand_next(&w->rng);
-    in->n_ips = 2;
-    in->ips[0] =
-        (sim_ip){.mode = "IPv4", .type = "Bgp", .bandwidth = 100 * (1 + (int)(r >> 16) % 2)};
-    snprintf(in->ips[0].ip, sizeof in->ips[0].ip, "%s.%u.%u", sh2 ? "106.75" : "117.50",
-             (unsigned)(r & 0xff), (unsigned)((r >> 8) % 254 + 1));
-    in->ips[1] = (sim_ip){.mode = "IPv4", .type = "Private", .bandwidth = 0};
-    snprintf(in->ips[1].ip, sizeof in->ips[1].ip, "10.%u.%u.%u", sh2 ? 23u : 60u,
-             (unsigned)((r >> 24) & 0xff), (unsigned)((r >> 32) % 254 + 1));
-    in->ssh_port = in->container ? 23000 + (int)((r >> 40) % 1000) : 22;
-
-    in->n_disks = count == 8 ? 3 : 2;
-    in->disks[0] =
-        (sim_disk){.boot = true, .size_gb = in->container ? 50 : 100, .type = "CLOUD_SSD"};
-    in->disks[1] = (sim_disk){.boot = false, .size_gb = 200 * count, .type = "CLOUD_RSSD"};
-    in->disks[2] = (sim_disk){.boot = false, .size_gb = 3840, .type = "LOCAL_NVME"};
-    for (int d = 0; d < in->n_disks; d++)
-        sim_world_random_id(&w->rng, d == 0 ? "bsi-" : "bsd-", HEX, 8, in->disks[d].id,
-                            sizeof in->disks[d].id);
-    sim_world_new_password(&w->rng, in->password, sizeof in->password);
-
-    bool monthly = i % 6 == 5;
-    in->charge_type = monthly ? "Month" : "Dynamic";
-    in->auto_renew = monthly ? "Yes" : "No";
-    in->price = round(g->price_per_gpu_hour * count * (monthly ? 720 * 0.85 : 1) * 100) / 100;
-    in->load_seed = (uint32_t)(r >> 48);
+    sim_instance_add_disk(w, in, true, in->container ? 50 : 100, "CLOUD_SSD");
+    sim_instance_add_disk(w, in, false, 200 * count, "CLOUD_RSSD");
+    if (count == 8)
+        sim_instance_add_disk(w, in, false, 3840, "LOCAL_SSD");
     return 0;
 }
 
@@ -215,14 +169,17 @@ static void seed_times(sim_world *w, size_t n, size_t i, sim_instance *in)
         w->wall0 - (long long)(n - i) * 7 * 3600 - (long long)(sim_rand_next(&w->rng) % 3600);
     in->create_time = created;
     in->start_time = created + 90;
-    in->stop_time = 0;
     if (in->state == SIM_STOPPED) {
-        /* Stopped some time after it booted, at least a minute before the start. */
+        /* Stopped some time after it booted, at least a minute before the start and
+         * recently enough not to be released before the first day is out. */
         long long span = w->wall0 - 60 - (in->start_time + 60);
+        long long keep = (long long)sim_world_scaled(w, SIM_RELEASE_SECONDS - 86400);
+        if (span > keep)
+            span = keep;
         uint64_t r = sim_rand_next(&w->rng) % (uint64_t)(span > 1 ? span : 1);
-        in->stop_time = in->start_time + 60 + (long long)r;
+        in->stopped_at = w->wall0 - 60 - (long long)r;
     }
-    in->update_time = in->stop_time ? in->stop_time : in->start_time;
+    in->update_time = in->stopped_at ? in->stopped_at : in->start_time;
     bool monthly = strcmp(in->charge_type, "Month") == 0;
     /* Monthly: the end of the current paid month; pay-as-you-go: a year out. */
     in->expire_time = monthly ? created + 30 * DAY + (w->wall0 - created) / (30 * DAY) * 30 * DAY
@@ -256,15 +213,9 @@ static sim_image *add_custom_image(sim_world *w, const sim_instance *src, const 
     img->description = strdup(description);
     if (!img->name || !img->description)
         return NULL;
-    img->type = "Custom";
     img->status = SIM_IMG_AVAILABLE;
-    img->container = src->container;
-    img->size_mb = src->disks[0].size_gb * 1024 / 3 + (int)(sim_rand_next(&w->rng) % 4096);
-    img->os_name = src->os_name;
-    copy_software(&img->software, &src->software);
     img->create_time = created;
-    zone_region(src->zone, img->region, sizeof img->region);
-    snprintf(img->source_uhost, sizeof img->source_uhost, "%s", src->id);
+    sim_image_made_from(w, img, src);
     return img;
 }
 
@@ -285,7 +236,7 @@ static int seed_custom_images(sim_world *w, size_t n)
             return -ENOMEM;
         double total =
             sim_world_scaled(w, SIM_IMAGE_MIN_SECONDS + (double)(sim_rand_next(&w->rng) % 121));
-        img->make_end = w->mono0 - (double)(w->wall0 - created);
+        img->make_end = sim_world_time_of(w, created);
         img->make_start = img->make_end - total;
     }
     if (n >= 2) {
@@ -296,7 +247,7 @@ static int seed_custom_images(sim_world *w, size_t n)
             return -ENOMEM;
         double total = sim_world_scaled(w, SIM_IMAGE_MAX_SECONDS);
         img->status = SIM_IMG_MAKING;
-        img->make_start = w->mono0 - 0.2 * total;
+        img->make_start = -0.2 * total;
         img->make_end = img->make_start + total;
     }
     if (n >= 8) {
@@ -308,20 +259,22 @@ static int seed_custom_images(sim_world *w, size_t n)
         img->status = SIM_IMG_UNAVAILABLE;
         img->failed_reason = "系统盘快照失败: snapshot of the system disk failed";
         img->fail_process = 37.5;
-        img->make_start = w->mono0 - 2 * DAY;
+        img->make_start = -2 * DAY;
         img->make_end = img->make_start + total;
     }
     return 0;
 }
 
-int sim_world_init(sim_world *w, size_t n, uint64_t seed, double time_scale)
+int sim_world_init(sim_world *w, size_t n, uint64_t seed, double time_scale, bool clock_running)
 {
     memset(w, 0, sizeof *w);
     pthread_mutex_init(&w->mu, NULL);
     w->time_scale = time_scale;
     w->rng = seed;
-    w->mono0 = clock_mono_s();
     w->wall0 = (long long)time(NULL);
+    sim_world_run(w, clock_running);
+    memcpy(w->stock, SIM_START_STOCK, sizeof w->stock);
+    memcpy(w->stock_shown, w->stock, sizeof w->stock);
 
     int rc = add_platform_images(w);
     if (rc)
@@ -329,6 +282,7 @@ int sim_world_init(sim_world *w, size_t n, uint64_t seed, double time_scale)
     w->instances = calloc(n ? n : 1, sizeof *w->instances);
     if (!w->instances)
         goto nomem;
+    w->cap_instances = n ? n : 1;
     for (size_t i = 0; i < n; i++) {
         sim_instance *in = &w->instances[i];
         do {

@@ -24,6 +24,7 @@ typedef struct sim_server {
     size_t n_instances;
     uint64_t seed;
     double time_scale;
+    bool clock_manual; /* --clock manual: the world clock starts paused */
     unsigned threads;
     bool verbose;
     sim_world world;

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -59,10 +60,27 @@ struct api_client {
     atomic_uint jitter_seq;
     _Atomic bool aborted;
     char user_agent[64];
+    pthread_mutex_t zone_lock;
+    char remembered_zone[64]; /* api_region_zone's answer, "" until asked */
 };
 
 const char *api_client_region(const api_client *c) { return c->region; }
 const char *api_client_zone(const api_client *c) { return c->zone; }
+
+int api_client_zone_once(api_client *c, api_zone_fetch fetch, char *out, size_t len, api_error *err)
+{
+    /* The fetch runs under the lock: concurrent first callers wait for one request. */
+    pthread_mutex_lock(&c->zone_lock);
+    int rc = 0;
+    if (!c->remembered_zone[0]) {
+        rc = fetch(c, c->remembered_zone, sizeof c->remembered_zone, err);
+        if (rc)
+            c->remembered_zone[0] = '\0'; /* nothing wrong is remembered */
+    }
+    snprintf(out, len, "%s", c->remembered_zone);
+    pthread_mutex_unlock(&c->zone_lock);
+    return rc;
+}
 
 /* ---- the private key ---- */
 
@@ -140,6 +158,7 @@ api_client *api_new(const api_config *cfg, int *err)
         *err = -ENOMEM;
         return NULL;
     }
+    pthread_mutex_init(&c->zone_lock, NULL);
     int rc = parse_endpoint(cfg->endpoint, &c->endpoint_shown);
     if (rc) {
         *err = rc;
@@ -205,6 +224,7 @@ void api_free(api_client *c)
     free(c->region);
     free(c->zone);
     free(c->project_id);
+    pthread_mutex_destroy(&c->zone_lock);
     free(c);
 }
 
@@ -539,6 +559,12 @@ static void form_value_of(const char *body, const char *name, char *out, size_t 
 
 int api_call(api_client *c, params *p, bool mutating, cJSON **json, api_error *err)
 {
+    return api_call_hiding(c, p, mutating, NULL, json, err);
+}
+
+int api_call_hiding(api_client *c, params *p, bool mutating, const char *secret, cJSON **json,
+                    api_error *err)
+{
     api_error scratch;
     if (!err)
         err = &scratch;
@@ -570,6 +596,7 @@ int api_call(api_client *c, params *p, bool mutating, cJSON **json, api_error *e
     secrets_add(&z, c->private_key, SECRET_MIN_LEN);
     const char *password = params_get(p, "Password");
     secrets_add(&z, password, PASSWORD_MIN_LEN);
+    secrets_add(&z, secret, PASSWORD_MIN_LEN);
     if (!rc && password)
         form_value_of(body, "Password", password_sent, sizeof password_sent);
     if (password && strcmp(password_sent, password) != 0)

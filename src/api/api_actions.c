@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* api_actions.c - the state-changing calls: reboot, stop, start, reinstall,
- * rename, and making a custom image. Each is sent with mutating = true, so
- * api_call never resends one that may have run (see retry.h). */
+/* api_actions.c - the state-changing calls on an instance or an image: reboot,
+ * stop, start, reinstall, rename, terminate, the scheduled stop, the password, and
+ * making and deleting a custom image (creating instances: api_create.c). Each is sent
+ * with mutating = true, so api_call never resends one that may have run (retry.h). */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -12,6 +13,9 @@
 #include "api_internal.h"
 #include "decode.h"
 #include "zone.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 /* Start the params of an action on one instance: Region from its own zone.
  * On failure err is filled and p is freed. */
@@ -82,6 +86,70 @@ int api_start(api_client *c, const char *zone, const char *uhost_id, api_error *
     return simple_instance_action(c, "StartCompShareInstance", zone, uhost_id, err);
 }
 
+int api_terminate(api_client *c, const char *zone, const char *uhost_id, api_error *err)
+{
+    return simple_instance_action(c, "TerminateCompShareInstance", zone, uhost_id, err);
+}
+
+int api_update_stop_scheduler(api_client *c, const char *zone, const char *uhost_id,
+                              long long stop_time, api_error *err)
+{
+    static const char action[] = "UpdateCompShareStopScheduler";
+    params p;
+    int rc = instance_request(c, &p, action, zone, uhost_id, err);
+    if (rc)
+        return rc;
+    if ((rc = params_add_int(&p, "StopTime", stop_time))) {
+        params_free(&p);
+        return api_local_error(err, action, rc, "%s: out of memory", action);
+    }
+    return send_mutating(c, &p, NULL, err);
+}
+
+int api_delete_stop_scheduler(api_client *c, const char *zone, const char *uhost_id, api_error *err)
+{
+    return simple_instance_action(c, "DeleteCompShareStopScheduler", zone, uhost_id, err);
+}
+
+char *api_base64(const char *text)
+{
+    size_t n = strlen(text);
+    char *out = malloc(4 * ((n + 2) / 3) + 1);
+    if (out)
+        EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)text, (int)n);
+    return out;
+}
+
+void api_secret_free(char *s)
+{
+    if (s)
+        OPENSSL_cleanse(s, strlen(s));
+    free(s);
+}
+
+int api_reset_password(api_client *c, const char *zone, const char *uhost_id, const char *password,
+                       api_error *err)
+{
+    static const char action[] = "ResetCompShareInstancePassword";
+    if (!password || !password[0])
+        return api_local_error(err, action, -EINVAL, "%s: no password given", action);
+    /* The API takes the password base64-encoded; api_call redacts the Password
+     * parameter from every message, as given and as sent. */
+    char *encoded = api_base64(password);
+    if (!encoded)
+        return api_local_error(err, action, -ENOMEM, "%s: out of memory", action);
+    params p;
+    int rc = instance_request(c, &p, action, zone, uhost_id, err);
+    if (!rc)
+        rc = add_optional(&p, "Password", encoded, action, err);
+    api_secret_free(encoded);
+    if (rc)
+        return rc;
+    rc = api_call_hiding(c, &p, true, password, NULL, err);
+    params_free(&p);
+    return rc;
+}
+
 int api_reinstall(api_client *c, const char *zone, const char *uhost_id, const char *image_id,
                   const char *password, api_error *err)
 {
@@ -145,4 +213,11 @@ int api_create_custom_image(api_client *c, const char *zone, const char *uhost_i
     else
         free(id);
     return 0;
+}
+
+int api_delete_custom_image(api_client *c, const char *image_id, api_error *err)
+{
+    params p;
+    int rc = api_image_request(c, &p, "TerminateCompShareCustomImage", image_id, err);
+    return rc ? rc : send_mutating(c, &p, NULL, err);
 }

@@ -12,6 +12,39 @@
 const char *api_client_region(const api_client *c);
 const char *api_client_zone(const api_client *c);
 
+/* Send a reading call whose params p were built with build_rc (0, or the errno of
+ * building them: then nothing is sent); p is freed. On success *answer is the parsed
+ * answer (caller frees). */
+struct cJSON;
+int api_send_read(api_client *c, params *p, int build_rc, const char *action, struct cJSON **answer,
+                  api_error *err);
+
+/* The zone that the calls needing one for a whole region name (custom images, their
+ * progress and deletion): the configured zone, else the first zone of the configured
+ * region as DescribeCompShareSupportZone lists it, asked once and remembered. Never a
+ * guessed name. 0, or a negative errno with err filled (-ENOENT: the region has none). */
+int api_region_zone(api_client *c, char *out, size_t len, api_error *err);
+/* Start the params of an action on one custom image of the configured region: Action,
+ * the region's zone (api_region_zone), CompShareImageId. On failure err is filled and
+ * p is left empty. */
+int api_image_request(api_client *c, params *p, const char *action, const char *image_id,
+                      api_error *err);
+/* api_region_zone's memory: the zone remembered, into out; when there is none yet,
+ * fetch finds it first (one fetch at a time; a failed one is not remembered). */
+typedef int (*api_zone_fetch)(api_client *c, char *out, size_t len, api_error *err);
+int api_client_zone_once(api_client *c, api_zone_fetch fetch, char *out, size_t len,
+                         api_error *err);
+
+/* api_call that also keeps secret (e.g. a password before it was encoded for the
+ * Password parameter; NULL: none) out of every message, as it does the Password. */
+int api_call_hiding(api_client *c, params *p, bool mutating, const char *secret,
+                    struct cJSON **json, api_error *err);
+
+/* text base64-encoded, as the API wants passwords (malloc'd, NULL on ENOMEM); free it
+ * with api_secret_free, which wipes it first. */
+char *api_base64(const char *text);
+void api_secret_free(char *s);
+
 /* Fill err for a failure that happened before any request was sent. */
 int api_local_error(api_error *err, const char *action, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

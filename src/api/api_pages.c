@@ -357,35 +357,20 @@ int api_describe_instances(api_client *c, const char *const *ids, size_t n_ids,
 
 /* ---- images ---- */
 
-/* Custom images and their progress belong to a region, yet the API requires a
- * Zone with them (any zone of the region sees the same images). Without a
- * configured zone, the region's first zone "<region>-01" is named. */
-static int add_region_zone(api_client *c, params *p)
-{
-    if (api_client_zone(c)[0])
-        return params_add(p, "Zone", api_client_zone(c));
-    if (!api_client_region(c)[0])
-        return 0;
-    char zone[160];
-    snprintf(zone, sizeof zone, "%s-01", api_client_region(c));
-    return params_add(p, "Zone", zone);
-}
-
 typedef struct image_filter {
     const char *action;
     const char *image_type; /* platform images only */
     const char *image_id;
-    bool zone_required;
+    const char *zone; /* NULL: the configured zone, if any */
 } image_filter;
 
 static int fill_images(api_client *c, const void *arg, params *p)
 {
     const image_filter *f = arg;
+    const char *zone = f->zone ? f->zone : api_client_zone(c);
     int rc = params_add(p, "Action", f->action);
-    if (!rc && f->zone_required)
-        rc = add_region_zone(c, p);
-    else if (!rc && api_client_zone(c)[0])
-        rc = params_add(p, "Zone", api_client_zone(c));
+    if (!rc && zone[0])
+        rc = params_add(p, "Zone", zone);
     if (!rc && f->image_type)
         rc = params_add(p, "ImageType", f->image_type);
     if (!rc && f->image_id && f->image_id[0])
@@ -408,40 +393,44 @@ static int describe_images(api_client *c, const image_filter *f, api_image_list 
 int api_describe_custom_images(api_client *c, const char *image_id, api_image_list *out,
                                api_error *err)
 {
-    image_filter f = {"DescribeCompShareCustomImages", NULL, image_id, true};
-    return describe_images(c, &f, out, err);
+    /* Custom images belong to a region, yet the API requires a Zone with them. */
+    char zone[64];
+    memset(out, 0, sizeof *out);
+    int rc = api_region_zone(c, zone, sizeof zone, err);
+    image_filter f = {"DescribeCompShareCustomImages", NULL, image_id, zone};
+    return rc ? rc : describe_images(c, &f, out, err);
 }
 
 int api_describe_platform_images(api_client *c, const char *image_type, const char *image_id,
                                  api_image_list *out, api_error *err)
 {
     image_filter f = {"DescribeCompShareImages",
-                      image_type && image_type[0] ? image_type : "System", image_id, false};
+                      image_type && image_type[0] ? image_type : "System", image_id, NULL};
     return describe_images(c, &f, out, err);
 }
 
 /* ---- progress ---- */
 
+int api_send_read(api_client *c, params *p, int build_rc, const char *action, cJSON **answer,
+                  api_error *err)
+{
+    int rc = build_rc;
+    if (rc)
+        api_local_error(err, action, rc, "%s: out of memory", action);
+    else
+        rc = api_call(c, p, false, answer, err);
+    params_free(p);
+    return rc;
+}
+
 int api_image_progress(api_client *c, const char *image_id, api_progress *out, api_error *err)
 {
     static const char action[] = "GetCompShareImageCreateProgress";
     memset(out, 0, sizeof *out);
-    if (!image_id || !image_id[0])
-        return api_local_error(err, action, -EINVAL, "%s: no image ID given", action);
     params p;
-    params_init(&p);
-    int rc = params_add(&p, "Action", action);
-    if (!rc)
-        rc = add_region_zone(c, &p);
-    if (!rc)
-        rc = params_add(&p, "CompShareImageId", image_id);
+    int rc = api_image_request(c, &p, action, image_id, err);
     cJSON *answer = NULL;
-    if (rc)
-        api_local_error(err, action, rc, "%s: out of memory", action);
-    else
-        rc = api_call(c, &p, false, &answer, err);
-    params_free(&p);
-    if (rc)
+    if (rc || (rc = api_send_read(c, &p, 0, action, &answer, err)))
         return rc;
     decode_progress(answer, out);
     cJSON_Delete(answer);

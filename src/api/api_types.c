@@ -26,6 +26,16 @@ void api_instance_free(api_instance *i)
         free(i->gpus[k].memory_usage_rate);
     }
     free(i->gpus);
+    for (size_t k = 0; k < i->n_apps; k++) {
+        free(i->apps[k].name);
+        free(i->apps[k].url);
+    }
+    free(i->apps);
+    for (size_t k = 0; k < i->n_disks; k++) {
+        free(i->disks[k].id);
+        free(i->disks[k].type);
+    }
+    free(i->disks);
     memset(i, 0, sizeof *i);
 }
 
@@ -82,6 +92,10 @@ int api_instance_copy(api_instance *dst, const api_instance *src)
     dst->n_ips = 0;
     dst->gpus = NULL;
     dst->n_gpus = 0;
+    dst->apps = NULL;
+    dst->n_apps = 0;
+    dst->disks = NULL;
+    dst->n_disks = 0;
     char **d[] = {&dst->uhost_id, &dst->name, &dst->tag, &dst->remark, &dst->zone, &dst->state,
                   &dst->image_id, &dst->image_name, &dst->image_type, &dst->instance_type,
                   &dst->machine_type, &dst->cpu_platform, &dst->cpu_arch, &dst->gpu_type,
@@ -111,6 +125,25 @@ int api_instance_copy(api_instance *dst, const api_instance *src)
             dst->gpus[k].memory_usage_rate = dup_str(src->gpus[k].memory_usage_rate, &oom);
         }
     }
+    if (src->n_apps) {
+        dst->apps = calloc(src->n_apps, sizeof *dst->apps);
+        if (!dst->apps)
+            oom = 1;
+        for (size_t k = 0; dst->apps && k < src->n_apps; k++, dst->n_apps++) {
+            dst->apps[k].name = dup_str(src->apps[k].name, &oom);
+            dst->apps[k].url = dup_str(src->apps[k].url, &oom);
+        }
+    }
+    if (src->n_disks) {
+        dst->disks = calloc(src->n_disks, sizeof *dst->disks);
+        if (!dst->disks)
+            oom = 1;
+        for (size_t k = 0; dst->disks && k < src->n_disks; k++, dst->n_disks++) {
+            dst->disks[k] = src->disks[k];
+            dst->disks[k].id = dup_str(src->disks[k].id, &oom);
+            dst->disks[k].type = dup_str(src->disks[k].type, &oom);
+        }
+    }
     if (oom) {
         api_instance_free(dst);
         return -ENOMEM;
@@ -135,4 +168,40 @@ int api_image_copy(api_image *dst, const api_image *src)
         return -ENOMEM;
     }
     return 0;
+}
+
+void api_zone_list_free(api_zone_list *l)
+{
+    if (!l)
+        return;
+    for (size_t k = 0; k < l->n; k++) {
+        free(l->items[k].zone);
+        free(l->items[k].region);
+        free(l->items[k].name);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void api_inventory_free(api_inventory *g)
+{
+    if (!g)
+        return;
+    for (size_t k = 0; k < g->n; k++) {
+        free(g->items[k].pool);
+        free(g->items[k].gpu_type);
+    }
+    free(g->items);
+    for (size_t k = 0; k < g->n_spot_unsupported; k++)
+        free(g->spot_unsupported[k]);
+    free(g->spot_unsupported);
+    memset(g, 0, sizeof *g);
+}
+
+const api_zone *api_zone_by_id(const api_zone_list *l, long long zone_id)
+{
+    for (size_t k = 0; l && k < l->n; k++)
+        if (l->items[k].zone_id == zone_id)
+            return &l->items[k];
+    return NULL;
 }

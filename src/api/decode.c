@@ -6,6 +6,7 @@
  * the published API and SDKs disagree on several field types and a hostile
  * server may send anything. */
 #include "decode.h"
+#include "decode_internal.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -22,7 +23,7 @@
 
 /* ---- scalar readers ---- */
 
-static const cJSON *member(const cJSON *obj, const char *key)
+const cJSON *decode_member(const cJSON *obj, const char *key)
 {
     if (!cJSON_IsObject(obj))
         return NULL;
@@ -94,7 +95,7 @@ static bool item_double(const cJSON *item, double *out)
     return false;
 }
 
-static long long item_int(const cJSON *item, long long def)
+long long decode_item_int(const cJSON *item, long long def)
 {
     long long exact;
     if (cJSON_IsString(item) && item->valuestring &&
@@ -104,7 +105,7 @@ static long long item_int(const cJSON *item, long long def)
     return item_double(item, &d) ? saturate(d) : def;
 }
 
-static char *item_string(const cJSON *item)
+char *decode_item_string(const cJSON *item)
 {
     if (cJSON_IsString(item) && item->valuestring)
         return strdup(item->valuestring);
@@ -120,18 +121,18 @@ static char *item_string(const cJSON *item)
 
 long long decode_int(const cJSON *obj, const char *key, long long def)
 {
-    return item_int(member(obj, key), def);
+    return decode_item_int(decode_member(obj, key), def);
 }
 
 double decode_double(const cJSON *obj, const char *key, double def)
 {
     double d;
-    return item_double(member(obj, key), &d) ? d : def;
+    return item_double(decode_member(obj, key), &d) ? d : def;
 }
 
 char *decode_string(const cJSON *obj, const char *key)
 {
-    return item_string(member(obj, key));
+    return decode_item_string(decode_member(obj, key));
 }
 
 /* ---- the answer envelope ---- */
@@ -166,7 +167,7 @@ int decode_answer(const char *body, size_t len, cJSON **json, int *retcode, char
         problem = "answer is not a JSON object";
         goto bad;
     }
-    const cJSON *rc = member(root, "RetCode");
+    const cJSON *rc = decode_member(root, "RetCode");
     if (!rc) {
         problem = "answer has no RetCode";
         goto bad;
@@ -230,137 +231,36 @@ char *decode_info_json(const cJSON *obj)
 
 /* ---- structs ---- */
 
-/* Collects string fields; remembers an allocation failure so that the
- * decoders stay linear and check once at the end. */
-typedef struct field_reader {
-    bool oom;
-} field_reader;
-
-static char *take(field_reader *r, char *s)
+char *reader_take(field_reader *r, char *s)
 {
     if (!s)
         r->oom = true;
     return s;
 }
 
-static char *str(field_reader *r, const cJSON *obj, const char *key)
+char *reader_str(field_reader *r, const cJSON *obj, const char *key)
 {
-    return take(r, decode_string(obj, key));
-}
-
-static void decode_ips(field_reader *r, const cJSON *obj, api_instance *out)
-{
-    const cJSON *set = member(obj, "IPSet");
-    if (!cJSON_IsArray(set))
-        return;
-    size_t cap = 0;
-    const cJSON *entry;
-    cJSON_ArrayForEach(entry, set) {
-        const cJSON *ip = member(entry, "IP");
-        if (!cJSON_IsString(ip) || !ip->valuestring || !ip->valuestring[0])
-            continue;
-        char **ips = array_grow(out->ips, out->n_ips, &cap, sizeof *ips);
-        char *copy = ips ? strdup(ip->valuestring) : NULL;
-        if (ips)
-            out->ips = ips;
-        if (!copy) {
-            r->oom = true;
-            return;
-        }
-        out->ips[out->n_ips++] = copy;
-    }
-}
-
-static void decode_monitor(field_reader *r, const cJSON *obj, api_instance *out)
-{
-    const cJSON *mon = member(obj, "MonitorMessages");
-    out->cpu_usage_rate = str(r, mon, "CpuUsageRate");
-    out->mem_usage_rate = str(r, mon, "MemUsageRate");
-    const cJSON *gpus = member(mon, "GpuInfo");
-    if (!cJSON_IsArray(gpus))
-        return;
-    size_t cap = 0;
-    const cJSON *g;
-    cJSON_ArrayForEach(g, gpus) {
-        if (!cJSON_IsObject(g))
-            continue;
-        api_gpu_usage *items = array_grow(out->gpus, out->n_gpus, &cap, sizeof *items);
-        if (!items) {
-            r->oom = true;
-            return;
-        }
-        out->gpus = items;
-        api_gpu_usage *u = &out->gpus[out->n_gpus++];
-        u->gpu = str(r, g, "GPU");
-        u->gpu_usage_rate = str(r, g, "GpuUsageRate");
-        u->memory_usage_rate = str(r, g, "MemoryUsageRate");
-    }
-}
-
-int decode_instance(const cJSON *obj, api_instance *out)
-{
-    memset(out, 0, sizeof *out);
-    field_reader r = {false};
-    out->uhost_id = str(&r, obj, "UHostId");
-    out->name = str(&r, obj, "Name");
-    out->tag = str(&r, obj, "Tag");
-    out->remark = str(&r, obj, "Remark");
-    out->zone = str(&r, obj, "Zone");
-    out->state = str(&r, obj, "State");
-    out->image_id = str(&r, obj, "CompShareImageId");
-    out->image_name = str(&r, obj, "CompShareImageName");
-    out->image_type = str(&r, obj, "CompShareImageType");
-    out->instance_type = str(&r, obj, "InstanceType");
-    out->machine_type = str(&r, obj, "MachineType");
-    out->cpu_platform = str(&r, obj, "CpuPlatform");
-    out->cpu_arch = str(&r, obj, "CpuArch");
-    out->gpu_type = str(&r, obj, "GpuType");
-    out->ssh_login_command = str(&r, obj, "SshLoginCommand");
-    out->charge_type = str(&r, obj, "ChargeType");
-    out->auto_renew = str(&r, obj, "AutoRenew");
-    out->is_expire = str(&r, obj, "IsExpire");
-
-    out->cpu = decode_int(obj, "CPU", 0);
-    out->memory_mb = decode_int(obj, "Memory", 0);
-    out->gpu_count = decode_int(obj, "GPU", 0);
-    /* Documented as GraphicsMemory.Value; a bare number is accepted too. */
-    const cJSON *gm = member(obj, "GraphicsMemory");
-    out->gpu_memory_gb = cJSON_IsObject(gm) ? decode_int(gm, "Value", 0) : item_int(gm, 0);
-    out->create_time = decode_int(obj, "CreateTime", 0);
-    out->expire_time = decode_int(obj, "ExpireTime", 0);
-    out->start_time = decode_int(obj, "StartTime", 0);
-    out->update_time = decode_int(obj, "UpdateTime", 0);
-    out->stop_time = decode_int(obj, "StopTime", 0);
-    out->price = decode_double(obj, "InstancePrice", 0.0);
-
-    decode_ips(&r, obj, out);
-    decode_monitor(&r, obj, out);
-    out->info_json = take(&r, cJSON_IsObject(obj) ? decode_info_json(obj) : strdup("{\n}"));
-    if (r.oom) {
-        api_instance_free(out);
-        return -ENOMEM;
-    }
-    return 0;
+    return reader_take(r, decode_string(obj, key));
 }
 
 int decode_image(const cJSON *obj, api_image *out)
 {
     memset(out, 0, sizeof *out);
     field_reader r = {false};
-    out->image_id = str(&r, obj, "CompShareImageId");
-    out->name = str(&r, obj, "Name");
-    out->image_type = str(&r, obj, "ImageType");
-    out->status = str(&r, obj, "Status");
-    out->description = str(&r, obj, "Description");
-    out->failed_reason = str(&r, obj, "FailedReason");
-    const cJSON *container = member(obj, "Container");
+    out->image_id = reader_str(&r, obj, "CompShareImageId");
+    out->name = reader_str(&r, obj, "Name");
+    out->image_type = reader_str(&r, obj, "ImageType");
+    out->status = reader_str(&r, obj, "Status");
+    out->description = reader_str(&r, obj, "Description");
+    out->failed_reason = reader_str(&r, obj, "FailedReason");
+    const cJSON *container = decode_member(obj, "Container");
     if (cJSON_IsBool(container)) /* the documented form is the string "True"/"False" */
-        out->container = take(&r, strdup(cJSON_IsTrue(container) ? "True" : "False"));
+        out->container = reader_take(&r, strdup(cJSON_IsTrue(container) ? "True" : "False"));
     else
-        out->container = take(&r, item_string(container));
+        out->container = reader_take(&r, decode_item_string(container));
     out->size_mb = decode_int(obj, "Size", 0);
     out->create_time = decode_int(obj, "CreateTime", 0);
-    out->info_json = take(&r, cJSON_IsObject(obj) ? decode_info_json(obj) : strdup("{\n}"));
+    out->info_json = reader_take(&r, cJSON_IsObject(obj) ? decode_info_json(obj) : strdup("{\n}"));
     if (r.oom) {
         api_image_free(out);
         return -ENOMEM;
@@ -384,7 +284,7 @@ static const cJSON *page_array(const cJSON *answer, const char *key, long long *
     *total_count = decode_int(answer, "TotalCount", -1);
     if (*total_count < -1)
         *total_count = -1;
-    const cJSON *set = member(answer, key);
+    const cJSON *set = decode_member(answer, key);
     if (!cJSON_IsArray(set))
         set = NULL;
     *n_entries = set ? (size_t)cJSON_GetArraySize(set) : 0;
@@ -404,7 +304,7 @@ static int decode_page(const cJSON *answer, const char *set_key, const char *id_
     size_t cap = *n;
     const cJSON *entry;
     cJSON_ArrayForEach(entry, set) {
-        const cJSON *id = member(entry, id_key);
+        const cJSON *id = decode_member(entry, id_key);
         if (!cJSON_IsString(id) || !id->valuestring || !id->valuestring[0])
             continue;
         char *grown = array_grow(*items, *n, &cap, elem_size);

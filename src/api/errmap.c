@@ -28,6 +28,9 @@ int errmap_retcode(int retcode, const char *message)
         return -EBUSY;
     if (has(message, "ImageMaking"))
         return -EBUSY;
+    /* No GPUs of the type left in the zone: the resource is exhausted, not the call wrong. */
+    if (has(message, "GpuStock") || has(message, "out of stock") || has(message, "sold out"))
+        return -ENOSPC;
     /* 161 "Action [X] not found" and 172 "User not exist" read like a missing
      * resource but are a client bug and a credentials problem. */
     if (retcode != RETCODE_UNKNOWN_ACTION && retcode != RETCODE_NO_SUCH_USER &&
@@ -81,6 +84,7 @@ const char *errmap_name(int err)
     case ETIMEDOUT: return "ETIMEDOUT";
     case EIO: return "EIO";
     case EEXIST: return "EEXIST";
+    case ENOSPC: return "ENOSPC";
     case ENOMEM: return "ENOMEM";
     case EBADMSG: return "EBADMSG";
     default: return "error";

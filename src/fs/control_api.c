@@ -29,6 +29,44 @@ control *control_new(const control_ops *ops)
 
 void control_free(control *c) { free(c); }
 
+/* The new ID to the caller who asked for it, else freed. */
+static void hand_over(char *id, char **result_id)
+{
+    if (result_id)
+        *result_id = id;
+    else
+        free(id);
+}
+
+/* One CreateCompShareInstance: one instance (the API's Quantity is how long it is
+ * bought for, not how many; `count=` is one call each, made by the caller). */
+static int send_create(api_client *client, const control_create *c, const char *zone,
+                       char **result_id, api_error *err)
+{
+    api_create_request req = {
+        .zone = zone,
+        .gpu_type = c->gpu_type,
+        .gpus = c->gpus,
+        .cpu = c->cpu,
+        .memory_mb = c->memory_mb,
+        .image_id = c->image,
+        .machine_type = c->machine_type,
+        .name = c->name[0] ? c->name : NULL,
+        .charge_type = c->charge_type,
+        .boot_disk_gb = c->disk_gb,
+    };
+    char **ids = NULL;
+    size_t n = 0;
+    int rc = api_create_instances(client, &req, &ids, &n, err);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0)
+            hand_over(ids[0], result_id);
+        else
+            free(ids[i]);
+    free(ids);
+    return rc;
+}
+
 /* The default sender: one API call per command. Reinstall keeps the password
  * (none is ever passed through the filesystem); mkimage has no description. */
 static int control_api_send(void *ctx, const control_cmd *cmd, const char *zone,
@@ -41,17 +79,20 @@ static int control_api_send(void *ctx, const control_cmd *cmd, const char *zone,
     case CTL_START: return api_start(client, zone, uhost_id, err);
     case CTL_REINSTALL: return api_reinstall(client, zone, uhost_id, cmd->arg, NULL, err);
     case CTL_RENAME: return api_rename(client, zone, uhost_id, cmd->arg, err);
+    case CTL_TERMINATE: return api_terminate(client, zone, uhost_id, err);
+    case CTL_STOP_AT: return api_update_stop_scheduler(client, zone, uhost_id, cmd->when, err);
+    case CTL_STOP_AT_CANCEL: return api_delete_stop_scheduler(client, zone, uhost_id, err);
+    case CTL_PASSWORD: return api_reset_password(client, zone, uhost_id, cmd->arg, err);
+    case CTL_DELETE_IMAGE: return api_delete_custom_image(client, uhost_id /* the image */, err);
     case CTL_WAIT:
         break; /* waiting is the mount's own business: nothing to send */
     case CTL_MKIMAGE: {
         char *id = NULL;
         int rc = api_create_custom_image(client, zone, uhost_id, cmd->arg, NULL, &id, err);
-        if (result_id)
-            *result_id = id;
-        else
-            free(id);
+        hand_over(id, result_id);
         return rc;
     }
+    case CTL_CREATE: return send_create(client, &cmd->create, zone, result_id, err);
     }
     return -EINVAL;
 }

@@ -10,8 +10,10 @@
  *  - counts and sizes are plain integers, "0" included;
  *  - single-line values have control characters (newline, tab, ...) replaced
  *    by spaces, so a value from the API can never turn into two lines;
- *  - `gpu_usage`: one line per GPU, "GPU USAGE MEMORY_USAGE" as the API sent
- *    them (e.g. "0 35.2 60.1"), "-" for a field the API left empty;
+ *  - `gpu_usage`: one line per GPU in the API's order, "GPU<TAB>USAGE<TAB>MEM_USAGE"
+ *    as the API sent them (e.g. "NVIDIA GeForce RTX 4090\t35.2\t60.1"): the GPU as
+ *    the API names it, blanks and all, so the fields are separated by tabs; "-" for a
+ *    field the API left empty;
  *  - image `progress`: percent with at most one decimal and no trailing
  *    ".0" ("65.5", "100", "0"); `remaining`, `total`: whole seconds;
  *  - info.json: the API's object (secrets already removed by the decoder).
@@ -87,20 +89,14 @@ static void put_time(strbuf *out, long long t)
         put_int(out, t);
 }
 
-/* A word in a space-separated line: never empty, never containing blanks. */
+/* A field of a tab-separated line: never empty, never containing a tab or newline
+ * (control characters become spaces; spaces stay, as in "NVIDIA GeForce RTX 4090"). */
 static void put_field(strbuf *out, const char *value)
 {
-    if (!value || !*value) {
+    if (!value || !*value)
         strbuf_puts(out, "-");
-        return;
-    }
-    size_t start = out->len;
-    strbuf_puts(out, value);
-    for (size_t i = start; !out->oom && i < out->len; i++) {
-        unsigned char ch = (unsigned char)out->data[i];
-        if (ch <= 0x20 || ch == 0x7f)
-            out->data[i] = '_';
-    }
+    else
+        strbuf_put_clean(out, value);
 }
 
 static void put_json(strbuf *out, const char *json)
@@ -178,9 +174,9 @@ int render_instance(const api_instance *i, const char *file, strbuf *out)
                 put_field(out, g->gpu);
             else
                 strbuf_printf(out, "%zu", k); /* the API's order is the GPU index */
-            strbuf_puts(out, " ");
+            strbuf_puts(out, "\t");
             put_field(out, g->gpu_usage_rate);
-            strbuf_puts(out, " ");
+            strbuf_puts(out, "\t");
             put_field(out, g->memory_usage_rate);
             strbuf_puts(out, "\n");
         }

@@ -51,6 +51,12 @@ static void decode_all(const cJSON *v)
         api_image_free(&img);
     api_progress p;
     decode_progress(v, &p);
+    api_zone_list zones;
+    if (decode_zone_list(v, &zones) == 0)
+        api_zone_list_free(&zones);
+    api_inventory stock;
+    if (decode_gpu_inventory(v, &stock) == 0)
+        api_inventory_free(&stock);
     free(decode_info_json(v));
     free(decode_string(v, "Message"));
     (void)decode_int(v, "TotalCount", -1);

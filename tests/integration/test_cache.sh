@@ -13,7 +13,7 @@
 require_fuse
 
 PAGES=3
-sim_start --instances 300 --seed 5 --time-scale 20
+sim_start --instances 300 --seed 5 --clock manual # a reboot lasts until the clock moves
 
 # ---- part 1: ttl=2, 16 concurrent readers of every file of every instance ----
 TTL=2

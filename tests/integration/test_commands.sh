@@ -7,11 +7,12 @@
 #
 # The mount's ttl is 5 s, so a status served from the cache after a command
 # would still say the old state: "Rebooting" right after the reboot proves the
-# command refreshed the instance. With --time-scale 20 a reboot takes 1.5 s.
+# command refreshed the instance. The sim's clock is paused: an operation lasts
+# until the test advances it by the operation's duration (docs/simulator.md).
 . "$(dirname "$0")/lib.sh"
 require_fuse
 
-sim_start --instances 40 --seed 2 --time-scale 20
+sim_start --instances 40 --seed 2 --clock manual
 fs_mount -o ttl=5
 
 images_before=$(ls "$MNT/images")
@@ -33,11 +34,12 @@ command_once() {
 
 # reinstall_by DESCRIPTION FILE TEXT ID IMAGE: `echo TEXT > FILE` reinstalls
 # instance ID with IMAGE: one ReinstallCompShareInstance, the instance
-# Initializing with IMAGE at once (fresh, not cached), then booting to Running.
+# Initializing with IMAGE at once (fresh, not cached), then, 60 s later, Running.
 reinstall_by() {
   command_once "$1" "$2" "$3" ReinstallCompShareInstance
   expect_eq "$1: status right after is Initializing" "$(rd "$I/$4/status")" "Initializing"
   expect_eq "$1: image right after is the new image" "$(rd "$I/$4/image")" "$5"
+  sim_clock_advance 60
   expect_true "$1: the instance boots to Running" wait_for_status "$4" Running 30
 }
 
@@ -66,6 +68,7 @@ expect_eq "reboot: instance starts Running" "$(rd "$I/$A/status")" "Running"
 rd "$I/$A/status" >/dev/null # cached now
 command_once "echo reboot > ctl" "$I/$A/ctl" reboot RebootCompShareInstance
 expect_eq "status right after reboot is Rebooting (fresh, not cached)" "$(rd "$I/$A/status")" "Rebooting"
+sim_clock_advance 30
 expect_true "after the reboot the instance is Running again" wait_for_status "$A" Running 30
 
 # ---- stop then start (blank-tolerant writes, no trailing newline) ----
@@ -74,16 +77,19 @@ rd "$I/$B/status" >/dev/null
 out=$( { printf 'stop' >"$I/$B/ctl"; } 2>&1)
 expect_eq "printf stop > ctl (no newline) succeeds" "$?:$out" "0:"
 expect_eq "status right after stop is Stopping" "$(rd "$I/$B/status")" "Stopping"
+sim_clock_advance 20
 expect_true "stopped instance reaches Stopped" wait_for_status "$B" Stopped 30
 out=$( { printf '  start \t\n' >"$I/$B/ctl"; } 2>&1)
 expect_eq "'  start \\t' > ctl (surrounding blanks) succeeds" "$?:$out" "0:"
 expect_eq "status right after start is Starting" "$(rd "$I/$B/status")" "Starting"
+sim_clock_advance 25
 expect_true "started instance reaches Running" wait_for_status "$B" Running 30
 
 # ---- start a Stopped instance of the starting fleet ----
 S=$(pick_instance Stopped)
 echo_ok "echo start > ctl on a Stopped instance" "$I/$S/ctl" start
 expect_eq "status right after start is Starting" "$(rd "$I/$S/status")" "Starting"
+sim_clock_advance 25
 expect_true "it reaches Running" wait_for_status "$S" Running 30
 
 # ---- reinstall IMAGE_ID (ctl) ----
@@ -168,6 +174,7 @@ expect_eq "stat size of error matches its content" "$(stat -c %s "$I/$H/error")"
 echo_ok "a later start of that instance" "$I/$H/ctl" start
 expect_eq "instance error is empty after the success" "$(rd "$I/$H/error")" ""
 expect_eq "and its size is 0" "$(stat -c %s "$I/$H/error")" "0"
+sim_clock_advance 25
 expect_true "it reaches Running" wait_for_status "$H" Running 30
 
 # ---- names that are not plain file names; commands through by-name/ ----
@@ -193,6 +200,7 @@ expect_eq "by-name/via-link-$$ exists after the rename" "$L" "via-link-$$"
 echo_ok "echo reboot > by-name/NAME/ctl (through the link)" "$MNT/by-name/via-link-$$/ctl" reboot
 expect_eq "status through the link right after is Rebooting" \
   "$(rd "$MNT/by-name/via-link-$$/status")" "Rebooting"
+sim_clock_advance 30
 expect_true "it reaches Running" wait_for_status "$K" Running 30
 
 finish

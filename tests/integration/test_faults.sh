@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 require_fuse
 
-sim_start --instances 16 --seed 6 --time-scale 20
+sim_start --instances 16 --seed 6 --clock manual
 fs_mount -o ttl=1,timeout=2
 
 A=$(pick_instance Running)
@@ -123,6 +123,7 @@ lost() { # lost FAULT ERRNOS
   expect_match "$1 on reboot: mount error records this reboot, of unknown outcome" \
     "$(rd "$MNT/error")" "reboot $B: .*(unknown|may or may not)"
   sim_faults_clear
+  sim_clock_advance 30
   expect_true "$1 on reboot: it ends Running" wait_for_status "$B" Running 30
 }
 lost hang ETIMEDOUT
@@ -167,11 +168,11 @@ expect_eq "the stuck commands all end (timeout)" "$alive" "0"
 
 # ---- after a command of unknown outcome, the next read fetches (README:
 # "the next read of status fetches what really happened") ----
-# A real-time sim (a reboot lasts 30 s) and ttl=60: a cached Running would
-# still be served, while the sim knows the reboot did start.
+# A paused sim (the reboot lasts until the clock moves) and ttl=60: a cached
+# Running would still be served, while the sim knows the reboot did start.
 fs_unmount
 sim_stop
-sim_start --instances 16 --seed 6 --time-scale 1
+sim_start --instances 16 --seed 6 --clock manual
 fs_mount -o ttl=60,timeout=2
 rm -f "$T_WORK/picked"
 U=$(pick_instance Running)

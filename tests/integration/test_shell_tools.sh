@@ -7,11 +7,12 @@
 #
 # The first mount has ttl=60, so that nothing changes between two looks at a
 # file (except /metrics, which counts every read); the second has ttl=1 and
-# watches a Making image's progress move under an open file.
+# watches a Making image's progress move under an open file, moved by the sim's
+# clock (paused otherwise, so nothing else moves it).
 . "$(dirname "$0")/lib.sh"
 require_fuse
 
-sim_start --instances 40 --seed 4 --time-scale 5
+sim_start --instances 40 --seed 4 --clock manual
 fs_mount -o ttl=60
 
 ids=$(ls "$I")
@@ -145,16 +146,24 @@ expect_eq "stat's size of metrics is what a read returns" \
 
 # ---- ... and a Making image's progress under an open file (ttl=1) ----
 if [ -n "$making" ] && command -v perl >/dev/null; then
-  # one open; each look rewinds and reads it again through that same open
-  out=$(timeout 30 perl -e '
+  # One open; each look rewinds and reads again through that same open. The
+  # sim's clock moves the progress once perl holds the file open.
+  ready=$T_WORK/progress.open
+  timeout 60 perl -e '
     open(my $f, "<", $ARGV[0]) or die "open: $!";
     my $first = <$f>; chomp $first;
-    for (1 .. 120) {
-      select(undef, undef, undef, 0.25);
+    open(my $r, ">", $ARGV[1]) or die; close $r;
+    for (1 .. 400) {
+      select(undef, undef, undef, 0.1);
       seek($f, 0, 0); my $now = <$f>; chomp $now;
       if ($now ne $first) { print "$first $now\n"; exit 0; }
     }
-    print "$first\n"; exit 1;' "$MNT/images/$making/progress")
+    print "$first\n"; exit 1;' "$MNT/images/$making/progress" "$ready" >"$T_WORK/progress.out" &
+  watcher=$!
+  for _ in $(seq 1 200); do [ -e "$ready" ] && break; sleep 0.05; done
+  sim_clock_advance 30
+  wait "$watcher"
+  out=$(cat "$T_WORK/progress.out")
   expect_match "an open file sees the new value when it changes ($out)" "$out" '^[0-9.]+ [0-9.]+$'
 else
   fail "no Making image to watch (or no perl)"

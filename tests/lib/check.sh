@@ -64,6 +64,7 @@ errno_text() {
     ETIMEDOUT) echo "Connection timed out" ;;
     EIO) echo "Input/output error" ;;
     EEXIST) echo "File exists" ;;
+    ENOSPC) echo "No space left on device" ;;
     EINTR) echo "Interrupted system call" ;;
     *) echo "$1" ;;
   esac

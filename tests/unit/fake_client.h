@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "fake_transport.h"
+#include "sign.h"
 
 #define PUB "test-public-key"
 #define PRIV "test-private-key-0123456789abcdef"
@@ -65,6 +66,21 @@ static inline api_client *fx_client(fixture *fx)
     assert_non_null(fx->c);
     assert_int_equal(err, 0);
     return fx->c;
+}
+
+/* Request i carries name=value (NULL: not at all), and is signed with PRIV. */
+static inline void expect_param(fake_net *f, size_t i, const char *name, const char *value)
+{
+    params p;
+    fake_sent_params(f, i, &p);
+    const char *got = params_get(&p, name);
+    if (!value && got)
+        fail_msg("request %zu: %s=%s, want absent", i, name, got);
+    if (value && (!got || strcmp(got, value) != 0))
+        fail_msg("request %zu: %s=%s, want %s", i, name, got ? got : "(absent)", value);
+    if (sign_verify(&p, PRIV) != 0)
+        fail_msg("request %zu is not signed right", i);
+    params_free(&p);
 }
 
 static inline void fx_free(fixture *fx)

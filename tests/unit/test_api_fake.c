@@ -76,20 +76,6 @@ static void test_region_follows_instance_zone(void **state)
     fx_free(fx);
 }
 
-static void expect_param(fake_net *f, size_t i, const char *name, const char *value)
-{
-    params p;
-    fake_sent_params(f, i, &p);
-    const char *got = params_get(&p, name);
-    if (!value && got)
-        fail_msg("request %zu: %s=%s, want absent", i, name, got);
-    if (value && (!got || strcmp(got, value) != 0))
-        fail_msg("request %zu: %s=%s, want %s", i, name, got ? got : "(absent)", value);
-    if (sign_verify(&p, PRIV) != 0)
-        fail_msg("request %zu is not signed right", i);
-    params_free(&p);
-}
-
 static void test_every_action(void **state)
 {
     fixture *fx = fx_new();
@@ -100,8 +86,11 @@ static void test_every_action(void **state)
     fake_ok(f, OK);                                             /* 2 reinstall + password */
     fake_ok(f, OK);                                             /* 3 rename */
     fake_ok(f, "{\"RetCode\":0,\"CompShareImageId\":\"compshareImage-new\"}"); /* 4 */
+    /* 5: the zones, asked once: the region's first zone is not "<region>-01" here */
+    fake_ok(f, "{\"RetCode\":0,\"ZoneInfo\":[{\"Zone\":\"cn-sh2-01\",\"Region\":\"cn-sh2\"},"
+               "{\"Zone\":\"cn-wlcb-02\",\"ZoneId\":10028,\"Region\":\"cn-wlcb\"}]}");
     fake_ok(f, "{\"RetCode\":0,\"Process\":\"40.5\",\"TotalDuration\":\"300\","
-               "\"RemainingDuration\":178.0}");                  /* 5 progress */
+               "\"RemainingDuration\":178.0}"); /* 6 progress */
     fake_ok(f, "{\"RetCode\":0,\"TotalCount\":1,\"ImageSet\":[{\"CompShareImageId\":\"c1\"}]}");
     fake_ok(f, "{\"RetCode\":0,\"TotalCount\":1,\"ImageSet\":[{\"CompShareImageId\":\"p1\"}]}");
     fake_ok(f, "{\"RetCode\":0,\"TotalCount\":1,\"ImageSet\":[{\"CompShareImageId\":\"p2\"}]}");
@@ -134,32 +123,35 @@ static void test_every_action(void **state)
     assert_true(pr.process == 40.5);
     assert_int_equal(pr.total_duration, 300);
     assert_int_equal(pr.remaining_duration, 178);
-    expect_param(f, 5, "Action", "GetCompShareImageCreateProgress");
-    expect_param(f, 5, "CompShareImageId", "compshareImage-new");
+    expect_param(f, 5, "Action", "DescribeCompShareSupportZone");
     expect_param(f, 5, "Region", "cn-wlcb");
-    expect_param(f, 5, "Zone", "cn-wlcb-01"); /* required: the region's first zone */
+    expect_param(f, 6, "Action", "GetCompShareImageCreateProgress");
+    expect_param(f, 6, "CompShareImageId", "compshareImage-new");
+    expect_param(f, 6, "Region", "cn-wlcb");
+    expect_param(f, 6, "Zone", "cn-wlcb-02"); /* required: the region's first zone, as listed */
 
     api_image_list l;
     assert_int_equal(api_describe_custom_images(c, NULL, &l, &err), 0);
     assert_int_equal(l.n, 1);
     assert_string_equal(l.items[0].image_id, "c1");
     api_image_list_free(&l);
-    expect_param(f, 6, "Action", "DescribeCompShareCustomImages");
-    expect_param(f, 6, "Limit", "100");
-    expect_param(f, 6, "Offset", "0");
-    expect_param(f, 6, "CompShareImageId", NULL);
+    expect_param(f, 7, "Action", "DescribeCompShareCustomImages");
+    expect_param(f, 7, "Zone", "cn-wlcb-02"); /* remembered: no second zone listing */
+    expect_param(f, 7, "Limit", "100");
+    expect_param(f, 7, "Offset", "0");
+    expect_param(f, 7, "CompShareImageId", NULL);
 
     assert_int_equal(api_describe_platform_images(c, NULL, NULL, &l, &err), 0);
     api_image_list_free(&l);
-    expect_param(f, 7, "Action", "DescribeCompShareImages");
-    expect_param(f, 7, "ImageType", "System");
-    expect_param(f, 7, "Zone", NULL);
+    expect_param(f, 8, "Action", "DescribeCompShareImages");
+    expect_param(f, 8, "ImageType", "System");
+    expect_param(f, 8, "Zone", NULL);
     assert_int_equal(api_describe_platform_images(c, "App", "p2", &l, &err), 0);
     assert_string_equal(l.items[0].image_id, "p2");
     api_image_list_free(&l);
-    expect_param(f, 8, "ImageType", "App");
-    expect_param(f, 8, "CompShareImageId", "p2");
-    assert_int_equal(f->n_sent, 9);
+    expect_param(f, 9, "ImageType", "App");
+    expect_param(f, 9, "CompShareImageId", "p2");
+    assert_int_equal(f->n_sent, 10);
     fx_free(fx);
 }
 

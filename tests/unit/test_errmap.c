@@ -35,6 +35,9 @@ static const row catalog[] = {
      -EBUSY},
     {8043, "InstanceImageMaking: a custom image is being made", -EBUSY},
     {8044, "ImageNameDuplicate: name already used", -EEXIST},
+    {8045, "InsufficientGpuStock: 0 H20 GPUs free in cn-wlcb-02 (Exclusive), 1 asked", -ENOSPC},
+    {231, "Params [StopTime] not valid: the time is in the past", -EINVAL},
+    {8043, "ImageMaking: custom image compshareImage-x is still being made", -EBUSY},
     {150, "Service temporarily unavailable", -EIO},
     {153, "Request throttled", -EAGAIN},
     {110, "API response timeout", -ETIMEDOUT},
@@ -58,6 +61,8 @@ static void test_message_words_any_code(void **state)
     assert_int_equal(errmap_retcode(99, "Resource Not Found"), -ENOENT);
     assert_int_equal(errmap_retcode(99, "bad instance state"), -EPERM);
     assert_int_equal(errmap_retcode(99, "Name already exists"), -EEXIST);
+    assert_int_equal(errmap_retcode(99, "4090 is sold out in this zone"), -ENOSPC);
+    assert_int_equal(errmap_retcode(99, "GPU out of stock"), -ENOSPC);
     /* the lock is EBUSY even when the text also says "state" */
     assert_int_equal(errmap_retcode(8042, "InstanceOperationInProgress: state Rebooting"),
                      -EBUSY);
@@ -99,6 +104,7 @@ static void test_names(void **state)
     assert_string_equal(errmap_name(ETIMEDOUT), "ETIMEDOUT");
     assert_string_equal(errmap_name(-EACCES), "EACCES");
     assert_string_equal(errmap_name(0), "OK");
+    assert_string_equal(errmap_name(-ENOSPC), "ENOSPC");
 }
 
 int main(void)

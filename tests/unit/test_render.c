@@ -20,8 +20,10 @@ static api_instance full_instance(void)
 {
     static char *ips[] = {"10.0.0.5", "2001:db8::1"};
     static api_gpu_usage gpus[] = {
-        {"0", "35.2", "60.1"},
-        {"1", "", "12"},
+        {"NVIDIA GeForce RTX 4090", "35.2", "60.1"},
+        {"NVIDIA GeForce RTX 4090", "", "12"},
+        {"", "7", "8"},
+        {"bad\tname\n", "1", "2"},
     };
     api_instance i = {
         .uhost_id = S("uhost-1a2b3c4d"), .name = S("训练机 A"), .tag = S("Default"),
@@ -33,7 +35,7 @@ static api_instance full_instance(void)
         .auto_renew = S(""), .is_expire = S("No"), .cpu = 16, .memory_mb = 65536,
         .gpu_count = 2, .gpu_memory_gb = 24, .create_time = 1700000000, .expire_time = 1800000000,
         .update_time = 1700000500, .ips = ips, .n_ips = 2, .cpu_usage_rate = S("12.5"),
-        .mem_usage_rate = S("40"), .gpus = gpus, .n_gpus = 2,
+        .mem_usage_rate = S("40"), .gpus = gpus, .n_gpus = 4,
         .info_json = S("{\n  \"UHostId\": \"uhost-1a2b3c4d\"\n}"),
     };
     return i;
@@ -112,8 +114,12 @@ static void test_instance_lists(void **state)
 {
     api_instance i = full_instance();
     assert_renders(&i, "ip", "10.0.0.5\n2001:db8::1\n");
-    /* one line per GPU; a field the API left out is "-" so columns stay put */
-    assert_renders(&i, "gpu_usage", "0 35.2 60.1\n1 - 12\n");
+    /* one line per GPU in the API's order, the card named as the API names it; fields
+     * tab-separated (names have blanks), "-" for a field left out so columns stay put,
+     * the GPU's index when it has no name, no tab or newline inside a field */
+    assert_renders(&i, "gpu_usage",
+                   "NVIDIA GeForce RTX 4090\t35.2\t60.1\nNVIDIA GeForce RTX 4090\t-\t12\n"
+                   "2\t7\t8\nbad name \t1\t2\n");
     i.n_ips = 0;
     i.n_gpus = 0;
     assert_renders(&i, "ip", "");

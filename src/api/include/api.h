@@ -70,6 +70,15 @@ int api_describe_platform_images(api_client *c, const char *image_type, const ch
 
 int api_image_progress(api_client *c, const char *image_id, api_progress *out, api_error *err);
 
+/* The zones of region (NULL: the configured one), as DescribeCompShareSupportZone lists
+ * them: names, numeric IDs (the inventory's keys) and display names. */
+int api_describe_zones(api_client *c, const char *region, api_zone_list *out, api_error *err);
+
+/* Free GPUs per pool, zone ID and GPU type (DescribeCompShareGpuInventory) in the
+ * configured region, of zone only when given (NULL: the configured zone, if any). The
+ * API refreshes it every 5 minutes (update_time). */
+int api_gpu_inventory(api_client *c, const char *zone, api_inventory *out, api_error *err);
+
 /* ---- state-changing: never resent when the outcome is unknown ----
  * zone is the instance's own zone (its region is derived from it). On an
  * ambiguous failure they return -ETIMEDOUT or -EIO with err->outcome_unknown. */
@@ -84,6 +93,41 @@ int api_rename(api_client *c, const char *zone, const char *uhost_id, const char
 int api_create_custom_image(api_client *c, const char *zone, const char *uhost_id,
                             const char *name, const char *description, char **image_id_out,
                             api_error *err);
+/* TerminateCompShareCustomImage: an image of the configured region. */
+int api_delete_custom_image(api_client *c, const char *image_id, api_error *err);
+/* TerminateCompShareInstance (the API takes only a Stopped instance). */
+int api_terminate(api_client *c, const char *zone, const char *uhost_id, api_error *err);
+/* Update/DeleteCompShareStopScheduler: the instance stops at stop_time (Unix seconds,
+ * in the future), or no longer. */
+int api_update_stop_scheduler(api_client *c, const char *zone, const char *uhost_id,
+                              long long stop_time, api_error *err);
+int api_delete_stop_scheduler(api_client *c, const char *zone, const char *uhost_id,
+                              api_error *err);
+/* ResetCompShareInstancePassword with the plain password, which is sent base64-encoded
+ * and never appears in err or any message. */
+int api_reset_password(api_client *c, const char *zone, const char *uhost_id, const char *password,
+                       api_error *err);
+
+/* CreateCompShareInstance: what to ask for. Strings NULL (or numbers 0) are not sent,
+ * so the API's defaults apply (its ChargeType default is Month). */
+typedef struct api_create_request {
+    const char *zone;         /* required; the region follows from it */
+    const char *gpu_type;     /* required, e.g. "4090" */
+    int gpus, cpu;            /* required */
+    long long memory_mb;      /* required */
+    const char *image_id;     /* required */
+    const char *machine_type; /* NULL: "G" */
+    const char *name, *charge_type;
+    int quantity;               /* purchase duration (months, days), not a count */
+    const char *password;       /* plain: sent base64-encoded; NULL: the API makes one */
+    int boot_disk_gb;           /* 0: the API's default boot disk */
+    const char *boot_disk_type; /* NULL: CLOUD_SSD */
+} api_create_request;
+
+/* One CreateCompShareInstance call; on success *ids_out (malloc'd, each malloc'd) holds
+ * the *n_ids UHostIds the answer names (one per call). */
+int api_create_instances(api_client *c, const api_create_request *req, char ***ids_out,
+                         size_t *n_ids, api_error *err);
 
 /* Low level, for tests and new actions: sign and send p (Action must be set;
  * PublicKey, Signature and defaults are added), retrying per retry.h with

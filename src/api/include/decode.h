@@ -36,6 +36,14 @@ int decode_instance(const struct cJSON *obj, api_instance *out);
 int decode_image(const struct cJSON *obj, api_image *out);
 int decode_progress(const struct cJSON *answer, api_progress *out);
 
+/* ZoneInfo[] of a DescribeCompShareSupportZone answer (entries without a Zone are
+ * skipped; a missing ZoneId reads -1). 0 or -ENOMEM (then *out is empty). */
+int decode_zone_list(const struct cJSON *answer, api_zone_list *out);
+/* A DescribeCompShareGpuInventory answer: GpuInventoryByZone (a string holding JSON, or
+ * the object itself) into one entry per pool, numeric zone ID and GPU type, plus
+ * SpotUnsupportedGpuTypes and UpdateTime. 0 or -ENOMEM (then *out is empty). */
+int decode_gpu_inventory(const struct cJSON *answer, api_inventory *out);
+
 /* Append the entries of one page (UHostSet / ImageSet) to out. Entries that
  * are not objects or have no ID are skipped: they cannot be addressed. Sets
  * *total_count from TotalCount (-1 when absent) and *n_entries to the raw

@@ -2,8 +2,8 @@
 /* errmap.h - the one place that maps a failure to an errno (README, "Commands
  * and errors"; docs/errors.md):
  *   EINVAL bad input, EBUSY operation lock, EPERM wrong state, ENOENT no such
- *   instance or image, EACCES credentials/IAM, EAGAIN throttled, ETIMEDOUT
- *   timeout, EIO everything else. */
+ *   instance or image, EEXIST name taken, ENOSPC no GPUs left in the zone, EACCES
+ *   credentials/IAM, EAGAIN throttled, ETIMEDOUT timeout, EIO everything else. */
 #ifndef COMPSHAREFS_ERRMAP_H
 #define COMPSHAREFS_ERRMAP_H
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* sim_harness.h - start and stop compshare-sim for client tests, read its
- * /_sim/stats and change its faults while it runs.
+/* sim_harness.h - start and stop compshare-sim for the C tests, send it signed
+ * requests, read its /_sim/stats, change its faults and drive its clock.
  *
  * The simulator binary comes from $COMPSHARE_SIM (set by ctest). It is started
  * with fork/exec, its keys in the environment (never argv), and its first line
@@ -11,7 +11,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <cjson/cJSON.h>
+
 #include "api.h"
+#include "params.h"
 
 #define SIM_PUBLIC_KEY "client-test-public-key"
 #define SIM_PRIVATE_KEY "client-test-private-key-5f3a9c"
@@ -47,8 +50,15 @@ char *sim_http(const sim_handle *s, const char *method, const char *path, const 
 /* The instance as listed now (DescribeCompShareInstance with UHostIds.0).
  * 0, or a negative errno (-ENOENT when not listed). */
 int sim_get_instance(api_client *c, const char *uhost_id, api_instance *out);
-/* Poll until the instance shows state; bounded by max_ms only to avoid a
- * hang. 0 when it did, -1 when it did not. */
-int sim_wait_state(api_client *c, const char *uhost_id, const char *state, long max_ms);
+
+/* p (with its Action) signed with the harness's keys and sent as the SDKs send it;
+ * the answer, parsed (caller frees), whatever its RetCode; NULL when none or not JSON. */
+cJSON *sim_api_raw(const sim_handle *s, params *p);
+
+/* POST /_sim/clock {"advance": seconds}: the world moves on (start the sim with
+ * "--clock", "manual" so that it moves only then). 0 or -1. */
+int sim_clock_advance(const sim_handle *s, double seconds);
+/* The Unix time the sim's world shows now (GET /_sim/clock), or -1. */
+long long sim_clock_wall(const sim_handle *s);
 
 #endif
