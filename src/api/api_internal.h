@@ -9,7 +9,6 @@
 #define API_PAGE_LIMIT 100
 
 /* The configured listing scope. Strings are never NULL (empty when unset). */
-const char *api_client_region(const api_client *c);
 const char *api_client_zone(const api_client *c);
 
 /* Send a reading call whose params p were built with build_rc (0, or the errno of

@@ -333,19 +333,51 @@ static void kernel_forget(void *ctx, uint64_t ino, uint64_t parent, const char *
         fuse_lowlevel_notify_inval_entry(f->se, parent, name, strlen(name));
 }
 
-/* What the kernel keeps of an instance no longer tells the truth: the next
- * read must come to us, and we fetch. The file written is spared until the
- * writer has its answer (its pages may be locked by that very write). */
-static void forget_instance(glue *g, const tree_effect *eff, uint64_t except)
+/* The kernel's copy of one path's inode (a directory's listing, a file's
+ * attributes) is dropped; its entries below stay. */
+static void forget_path(glue *g, const char *path)
+{
+    uint64_t ino = inodes_find(g->ino, path);
+    if (ino)
+        fuse_lowlevel_notify_inval_inode(g->se, ino, 0, 0);
+}
+
+/* What the kernel keeps of what a command changed no longer tells the
+ * truth: the next read must come to us, and we fetch. The file written is
+ * spared until the writer has its answer (its pages may be locked by that
+ * very write). */
+static void forget_changed(glue *g, const tree_effect *eff, uint64_t except)
 {
     char prefix[128];
-    snprintf(prefix, sizeof prefix, "/instances/%s", eff->uhost_id);
     forget_ctx f = {g->se, except, false};
-    inodes_drop_under(g->ino, prefix, kernel_forget, &f);
-    if (eff->renamed) {
-        forget_ctx names = {g->se, 0, true};
-        inodes_drop_under(g->ino, "/by-name", kernel_forget, &names);
+    if (eff->uhost_id[0]) {
+        snprintf(prefix, sizeof prefix, "/instances/%s", eff->uhost_id);
+        inodes_drop_under(g->ino, prefix, kernel_forget, &f);
     }
+    if (eff->image_id[0]) {
+        snprintf(prefix, sizeof prefix, "/images/%s", eff->image_id);
+        inodes_drop_under(g->ino, prefix, kernel_forget, &f);
+        forget_path(g, "/images");
+    }
+    forget_ctx names = {g->se, except, true};
+    if (eff->renamed || eff->fleet_changed)
+        inodes_drop_under(g->ino, "/by-name", kernel_forget, &names);
+    if (eff->fleet_changed) { /* instances came or went: every listing of them */
+        static const char *const selectors[] = {"/by-state", "/by-gpu", "/by-zone"};
+        for (size_t k = 0; k < sizeof selectors / sizeof selectors[0]; k++)
+            inodes_drop_under(g->ino, selectors[k], kernel_forget, &names);
+        forget_path(g, "/instances");
+        forget_path(g, "/ssh_config");
+    }
+}
+
+/* A terminated instance's name in instances/, dropped once its writer has
+ * been answered (the name is the parent of the file written). */
+static void forget_gone(glue *g, const tree_effect *eff)
+{
+    uint64_t dir = inodes_find(g->ino, "/instances");
+    if (eff->fleet_changed && eff->uhost_id[0] && dir)
+        fuse_lowlevel_notify_inval_entry(g->se, dir, eff->uhost_id, strlen(eff->uhost_id));
 }
 
 static void run_command(void *arg)
@@ -356,7 +388,7 @@ static void run_command(void *arg)
     if (pending_contains(g->pending, j->id)) {
         tree_effect eff;
         int rc = tree_command_run(g->tree, j->cmd, &eff);
-        forget_instance(g, &eff, j->ino);
+        forget_changed(g, &eff, j->ino);
         if (pending_take(g->pending, j->id)) {
             if (rc)
                 fuse_reply_err(j->req, -rc);
@@ -364,6 +396,7 @@ static void run_command(void *arg)
                 fuse_reply_write(j->req, j->size);
         }
         fuse_lowlevel_notify_inval_inode(g->se, j->ino, 0, 0);
+        forget_gone(g, &eff);
     }
     tree_command_free(j->cmd);
     free(j);

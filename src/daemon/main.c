@@ -156,6 +156,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "compsharefs: out of memory\n");
         goto out;
     }
+    tree_set_default_zone(t, cfg.zone);
     if (prove_api(c, &cfg) != 0)
         goto out;
 

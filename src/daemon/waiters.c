@@ -35,6 +35,7 @@ struct waiters {
     waiter *w;
     size_t n, cap;
     bool stopping, poked;
+    bool started; /* the thread: made by the first waiter, so never before a daemon's fork */
 };
 
 /* This round's verdict on one waiter: 1 while it goes on. */
@@ -112,6 +113,22 @@ static void *run(void *arg)
     return NULL;
 }
 
+/* The checking thread, made when the first waiter comes (under mu). A
+ * thread made earlier, before the daemon forks to the background, would not
+ * exist in the daemon. */
+static int start_thread(waiters *ws)
+{
+    if (ws->started)
+        return 0;
+    sigset_t all, old; /* signals are for the FUSE loop */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&ws->thread, NULL, run, ws);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    ws->started = rc == 0;
+    return rc == 0 ? 0 : -ENOMEM;
+}
+
 waiters *waiters_new(waiters_check_fn check, void *ctx, long long period_ms)
 {
     waiters *ws = calloc(1, sizeof *ws);
@@ -126,17 +143,6 @@ waiters *waiters_new(waiters_check_fn check, void *ctx, long long period_ms)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&ws->cv, &ca);
     pthread_condattr_destroy(&ca);
-    sigset_t all, old; /* signals are for the FUSE loop */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&ws->thread, NULL, run, ws);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
-        pthread_cond_destroy(&ws->cv);
-        pthread_mutex_destroy(&ws->mu);
-        free(ws);
-        return NULL;
-    }
     return ws;
 }
 
@@ -148,7 +154,7 @@ int waiters_add(waiters *ws, const char *uhost_id, const char *state, long secon
     snprintf(w.uhost_id, sizeof w.uhost_id, "%.64s", uhost_id);
     snprintf(w.state, sizeof w.state, "%.31s", state);
     pthread_mutex_lock(&ws->mu);
-    int rc = ws->stopping ? -ECANCELED : 0;
+    int rc = ws->stopping ? -ECANCELED : start_thread(ws);
     waiter *items = rc ? NULL : array_grow(ws->w, ws->n, &ws->cap, sizeof *items);
     if (!rc && !items)
         rc = -ENOMEM;
@@ -177,8 +183,10 @@ void waiters_free(waiters *ws)
     pthread_mutex_lock(&ws->mu);
     ws->stopping = true;
     pthread_cond_signal(&ws->cv);
+    bool started = ws->started;
     pthread_mutex_unlock(&ws->mu);
-    pthread_join(ws->thread, NULL);
+    if (started)
+        pthread_join(ws->thread, NULL);
     for (size_t i = 0; i < ws->n; i++)
         ws->w[i].done(ws->w[i].arg, -ESHUTDOWN);
     free(ws->w);

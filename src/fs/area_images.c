@@ -72,6 +72,10 @@ static int image_file(tree *t, const found_image *f, const file_def *defs, const
 {
     strbuf b;
     strbuf_init(&b);
+    if (!d->data) { /* ctl: the commands an image takes */
+        strbuf_puts(&b, control_image_help());
+        return tree_file_answer(&b, d->mode, t->mounted_ns, TREE_VALID_FOREVER_MS, attr, content);
+    }
     long long valid = found_valid(t, f), changed = found_stamp(f, (int)(d - defs));
     api_progress prog;
     bool need = render_image_needs_progress(d->name);
@@ -204,8 +208,45 @@ static int platform_readdir(tree *t, const tree_path *p, tree_fill_fn fill, void
     return images_readdir_in(t, true, p, fill, ctx, valid_ms);
 }
 
+/* images/<ID>/ctl: the one control file of an image (`delete`). A write is
+ * checked completely here; the image's existence is the API's to say (an ID
+ * the listing does not show may still be yours). */
+static int ctl_path(const tree_path *p)
+{
+    if (p->n < 3)
+        return p->n == 1 || control_valid_id(p->part[1]) ? -EISDIR : -ENOENT;
+    const file_def *d = render_find(render_image_files, p->part[2]);
+    if (!control_valid_id(p->part[1]) || p->n > 3 || !d)
+        return -ENOENT;
+    return d->data ? -EACCES : 0;
+}
+
+static int custom_command_parse(tree *t, const tree_path *p, const char *buf, size_t len,
+                                tree_command *cmd)
+{
+    int rc = ctl_path(p);
+    if (rc)
+        return rc;
+    cmd->target = TARGET_IMAGE;
+    snprintf(cmd->id, sizeof cmd->id, "%.64s", p->part[1]);
+    char why[256], what[112];
+    rc = control_parse("image-ctl", buf, len, &cmd->cmd, why, sizeof why);
+    snprintf(what, sizeof what, "write images/%.64s/ctl", cmd->id);
+    return rc ? tree_refuse(t, NULL, what, rc, why) : 0;
+}
+
+static int custom_truncate(tree *t, const tree_path *p)
+{
+    (void)t;
+    return ctl_path(p);
+}
+
 const tree_area tree_area_images = {
-    .name = "images", .stat = custom_stat, .readdir = custom_readdir,
+    .name = "images",
+    .stat = custom_stat,
+    .readdir = custom_readdir,
+    .command_parse = custom_command_parse,
+    .truncate = custom_truncate,
 };
 
 const tree_area tree_area_platform_images = {

@@ -40,6 +40,19 @@ static int instance_file(tree *t, const inst_snap *snap, const api_instance *i, 
     strbuf_init(&b);
     long long valid = tree_valid_ms(t, snap->started_ms);
     int file = (int)(f - render_instance_files);
+    if (f->dir) { /* apps/: changes when what its files hold does */
+        strbuf_free(&b);
+        tree_dir_attr(attr, stamps_instance(snap, index_of(snap, i), file), 2, valid);
+        return 0;
+    }
+    if (strcmp(f->name, "password") == 0) { /* written, never read: not even by root */
+        strbuf_free(&b);
+        if (content)
+            return -EACCES;
+        *attr = (node_attr){.kind = NODE_FILE, .mode = f->mode, .mtime_ns = t->mounted_ns,
+                            .nlink = 1, .valid_ms = TREE_VALID_FOREVER_MS};
+        return 0;
+    }
     if (f->data) {
         int rc = render_instance(i, f->name, &b);
         if (rc) {
@@ -64,12 +77,32 @@ static int instance_file(tree *t, const inst_snap *snap, const api_instance *i, 
     return tree_file_answer(&b, f->mode, changed ? changed : t->mounted_ns, 0, attr, content);
 }
 
+/* apps/<Name>: the URL of one application. */
+static int app_file(tree *t, const inst_snap *snap, const api_instance *i, const char *name,
+                    node_attr *attr, tree_blob **content)
+{
+    const api_app *app = render_app_find(i, name);
+    if (!app)
+        return -ENOENT;
+    strbuf b;
+    strbuf_init(&b);
+    int rc = render_app(app, &b);
+    if (rc) {
+        strbuf_free(&b);
+        return rc;
+    }
+    int apps = render_find_index(render_instance_files, "apps");
+    return tree_file_answer(&b, FILE_RO, stamps_instance(snap, index_of(snap, i), apps),
+                            tree_valid_ms(t, snap->started_ms), attr, content);
+}
+
 static int instances_stat(tree *t, const tree_path *p, node_attr *attr, tree_blob **content)
 {
     if (p->n == 1)
         return instances_dir_attr(t, attr);
-    const file_def *f = p->n == 3 ? render_find(render_instance_files, p->part[2]) : NULL;
-    if (!control_valid_id(p->part[1]) || p->n > 3 || (p->n == 3 && !f))
+    const file_def *f = p->n >= 3 ? render_find(render_instance_files, p->part[2]) : NULL;
+    if (!control_valid_id(p->part[1]) || p->n > 4 || (p->n >= 3 && !f) ||
+        (p->n == 4 && !f->dir))
         return tree_no_such_path(attr);
     inst_snap *snap;
     const api_instance *i;
@@ -89,8 +122,12 @@ static int instances_stat(tree *t, const tree_path *p, node_attr *attr, tree_blo
     if (p->n == 2)
         tree_dir_attr(attr, stamps_instance(snap, index_of(snap, i), -1), 2,
                       tree_valid_ms(t, snap->started_ms));
+    else if (p->n == 4)
+        rc = app_file(t, snap, i, p->part[3], attr, content);
     else
         rc = instance_file(t, snap, i, f, attr, content);
+    if (rc == -ENOENT) /* no such app: kept as long as the listing that says so */
+        *attr = (node_attr){.valid_ms = tree_valid_ms(t, snap->started_ms)};
     inst_snap_put(snap);
     return rc;
 }
@@ -137,6 +174,31 @@ static int list_instance(tree *t, const char *uhost_id, tree_fill_fn fill, void 
     return rc;
 }
 
+/* apps/: a file per application. */
+static int list_apps(tree *t, const char *uhost_id, tree_fill_fn fill, void *ctx,
+                     long long *valid_ms)
+{
+    inst_snap *snap;
+    const api_instance *i;
+    int rc = tree_get_instance(t, uhost_id, &snap, &i);
+    if (rc)
+        return rc;
+    *valid_ms = tree_valid_ms(t, snap->started_ms);
+    for (size_t k = 0; rc == 0 && k < render_app_count(i); k++) {
+        char name[256];
+        render_app_file_name(&i->apps[k], name, sizeof name);
+        node_attr a;
+        if (name[0] && render_app_find(i, name) == &i->apps[k]) /* a repeated name: once */
+            rc = app_file(t, snap, i, name, &a, NULL);
+        else
+            continue;
+        if (rc == 0)
+            rc = fill(ctx, name, &a);
+    }
+    inst_snap_put(snap);
+    return rc;
+}
+
 static int instances_readdir(tree *t, const tree_path *p, tree_fill_fn fill, void *ctx,
                              long long *valid_ms)
 {
@@ -144,23 +206,27 @@ static int instances_readdir(tree *t, const tree_path *p, tree_fill_fn fill, voi
         return list_instances(t, fill, ctx, valid_ms);
     if (p->n == 2 && control_valid_id(p->part[1]))
         return list_instance(t, p->part[1], fill, ctx, valid_ms);
+    if (p->n == 3 && control_valid_id(p->part[1]) && strcmp(p->part[2], "apps") == 0)
+        return list_apps(t, p->part[1], fill, ctx, valid_ms);
     node_attr a;
     int rc = instances_stat(t, p, &a, NULL);
     return rc ? rc : -ENOTDIR;
 }
 
-/* ctl, name and image take commands. */
+/* ctl, name, image, stop_at and password take commands. */
 static int instances_command_parse(tree *t, const tree_path *p, const char *buf, size_t len,
                                    tree_command *cmd)
 {
     if (p->n < 3)
         return p->n == 2 && control_valid_id(p->part[1]) ? -EISDIR : -EACCES;
     const file_def *f = render_find(render_instance_files, p->part[2]);
-    if (!f || !control_valid_id(p->part[1]) || p->n > 3)
+    if (!f || !control_valid_id(p->part[1]) || p->n > 4 || (p->n == 4 && !f->dir))
         return -ENOENT;
+    if (f->dir)
+        return p->n == 3 ? -EISDIR : -EACCES;
     if (!(f->mode & 0200))
         return -EACCES;
-    snprintf(cmd->uhost_id, sizeof cmd->uhost_id, "%.64s", p->part[1]); /* an ID: 64 at most */
+    snprintf(cmd->id, sizeof cmd->id, "%.64s", p->part[1]); /* an ID: 64 at most */
     char why[256], what[32];
     snprintf(what, sizeof what, "write %s", f->name);
     int rc = control_parse(f->name, buf, len, &cmd->cmd, why, sizeof why);
@@ -174,8 +240,10 @@ static int instances_truncate(tree *t, const tree_path *p)
     if (p->n < 3)
         return p->n == 1 || control_valid_id(p->part[1]) ? -EISDIR : -ENOENT;
     const file_def *f = render_find(render_instance_files, p->part[2]);
-    if (!f || !control_valid_id(p->part[1]) || p->n > 3)
+    if (!f || !control_valid_id(p->part[1]) || p->n > 4 || (p->n == 4 && !f->dir))
         return -ENOENT;
+    if (f->dir)
+        return p->n == 3 ? -EISDIR : -EACCES;
     if (!(f->mode & 0200))
         return -EACCES;
     inst_snap *snap;

@@ -2,6 +2,7 @@
 /* area_root.c - the files at the root: /error (the last failed API request
  * of the whole mount) and /metrics (Prometheus text exposition). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,51 @@ static int error_stat(tree *t, const tree_path *p, node_attr *attr, tree_blob **
 }
 
 const tree_area tree_area_error = {.name = "error", .stat = error_stat};
+
+/* ctl: the fleet's commands (`create KEY=VALUE ...`); reading lists them. */
+static int ctl_stat(tree *t, const tree_path *p, node_attr *attr, tree_blob **content)
+{
+    if (p->n != 1)
+        return tree_no_such_path(attr);
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_puts(&b, control_root_help());
+    return tree_file_answer(&b, FILE_RW, t->mounted_ns, TREE_VALID_FOREVER_MS, attr, content);
+}
+
+/* A create is checked completely here, its zone included (the mount's zone
+ * option when it names none): nothing is sent for a bad one. */
+static int ctl_command_parse(tree *t, const tree_path *p, const char *buf, size_t len,
+                             tree_command *cmd)
+{
+    if (p->n != 1)
+        return -ENOTDIR;
+    cmd->target = TARGET_FLEET;
+    char why[256];
+    int rc = control_parse("root-ctl", buf, len, &cmd->cmd, why, sizeof why);
+    if (rc)
+        return tree_refuse(t, NULL, "write ctl", rc, why);
+    control_create *c = &cmd->cmd.create;
+    if (!c->zone[0] && !t->zone[0])
+        return tree_refuse(t, NULL, "write ctl", -EINVAL,
+                           "create: zone= is needed (the mount has no zone option)");
+    if (!c->zone[0])
+        snprintf(c->zone, sizeof c->zone, "%s", t->zone);
+    return 0;
+}
+
+static int ctl_truncate(tree *t, const tree_path *p)
+{
+    (void)t;
+    return p->n == 1 ? 0 : -ENOTDIR;
+}
+
+const tree_area tree_area_ctl = {
+    .name = "ctl",
+    .stat = ctl_stat,
+    .command_parse = ctl_command_parse,
+    .truncate = ctl_truncate,
+};
 
 /* events: a stat or read refreshes the listings when they are older than ttl
  * (the publish hook then adds what changed), so `tail -f events` follows the
@@ -104,9 +150,19 @@ static int metrics_content(tree *t, strbuf *out)
             }
         }
     }
+    cap_snap *cap = NULL; /* only once the API answers at all */
+    memset(&err, 0, sizeof err);
+    rc = is ? cache_get_capacity(t->cache, &cap, &err) : 0;
+    if (rc) {
+        tree_read_failed(t, "read zones", rc, &err);
+        cap = NULL;
+    }
     cache_stats cs;
     cache_get_stats(t->cache, &cs);
-    metrics_render(t->metrics, is, custom, progress, &cs, out);
+    metrics_view v = {.instances = is, .custom = custom, .progress = progress,
+                      .capacity = cap, .cache = &cs};
+    metrics_render(t->metrics, &v, out);
+    cap_snap_put(cap);
     free(progress);
     if (is)
         inst_snap_put(is);

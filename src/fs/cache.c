@@ -3,7 +3,7 @@
  * data (the contract is in cache.h).
  *
  * Every piece of data is an entry: the instance list, the custom and the
- * platform image lists, and, keyed by image ID, one-image lookups and image
+ * platform image lists, the capacity (zones and their stock), and, keyed by image ID, one-image lookups and image
  * progress. An entry holds the last published value (an immutable, refcounted
  * cache_obj) and the newest fetch in flight. Entries are independent, so a
  * slow fetch of one never delays a reader of another, and the lock is only
@@ -72,7 +72,7 @@ typedef struct stale_id {
     uint64_t ticket; /* the last ticket issued when the command succeeded */
 } stale_id;
 
-typedef enum kind { K_INST, K_CUSTOM, K_PLATFORM, K_LOOKUP, K_PROGRESS } kind;
+typedef enum kind { K_INST, K_CUSTOM, K_PLATFORM, K_CAP, K_LOOKUP, K_PROGRESS } kind;
 
 /* The values of keyed entries. */
 typedef struct lookup_obj {
@@ -99,7 +99,7 @@ struct cache {
      * outside mu, so readers of fresh data never wait for it. Taken before mu. */
     pthread_mutex_t pub_mu;
     uint64_t tickets; /* last ticket issued */
-    entry inst, custom, platform;
+    entry inst, custom, platform, cap;
     table lookups, progress;
     /* Instances a command changed: a read of one of them needs instance data
      * from a fetch with a higher ticket than recorded here. */
@@ -178,6 +178,33 @@ static int fetch_images(cache *c, kind k, const flight *f, cache_obj **out, api_
     return *out ? 0 : -ENOMEM;
 }
 
+/* The zones, then their stock: two calls, one round per ttl, only when a
+ * capacity file is read. Change times carry over from the published value. */
+static int fetch_capacity(cache *c, const flight *f, cache_obj **out, api_error *err)
+{
+    if (!c->src.list_zones || !c->src.gpu_inventory) {
+        set_error(err, -ENOSYS, "this cache has no source of zones");
+        return -ENOSYS;
+    }
+    api_zone_list zones = {0};
+    api_inventory stock = {0};
+    int rc = c->src.list_zones(c->src.ctx, &zones, err);
+    if (rc == 0)
+        rc = c->src.gpu_inventory(c->src.ctx, &stock, err);
+    if (rc != 0) {
+        api_zone_list_free(&zones);
+        api_inventory_free(&stock);
+        return source_failed(rc, err);
+    }
+    pthread_mutex_lock(&c->mu);
+    cache_obj *prev = c->cap.val ? cache_obj_ref(c->cap.val) : NULL;
+    pthread_mutex_unlock(&c->mu);
+    *out = cap_snap_build(&zones, &stock, prev ? cap_snap_of(prev) : NULL, f->ticket,
+                          (long long)time(NULL), f->started_ms, clock_wall_ns());
+    cache_obj_unref(prev);
+    return *out ? 0 : -ENOMEM;
+}
+
 static int fetch_lookup(cache *c, const flight *f, const char *id, cache_obj **out,
                         api_error *err)
 {
@@ -227,6 +254,7 @@ static int fetch(cache *c, kind k, const char *key, const flight *f, cache_obj *
     case K_INST: return fetch_instances(c, f, out, err);
     case K_CUSTOM:
     case K_PLATFORM: return fetch_images(c, k, f, out, err);
+    case K_CAP: return fetch_capacity(c, f, out, err);
     case K_LOOKUP: return fetch_lookup(c, f, key, out, err);
     case K_PROGRESS: return fetch_progress(c, f, key, out, err);
     }
@@ -313,6 +341,7 @@ static entry *entry_for(cache *c, kind k, const char *key, long long now, bool c
     case K_INST: return &c->inst;
     case K_CUSTOM: return &c->custom;
     case K_PLATFORM: return &c->platform;
+    case K_CAP: return &c->cap;
     case K_LOOKUP:
     case K_PROGRESS: {
         table *t = k == K_LOOKUP ? &c->lookups : &c->progress;
@@ -544,6 +573,7 @@ void cache_free(cache *c)
     entry_clear(&c->inst);
     entry_clear(&c->custom);
     entry_clear(&c->platform);
+    entry_clear(&c->cap);
     table_free(&c->lookups);
     table_free(&c->progress);
     for (size_t i = 0; i < c->n_stale; i++)
@@ -640,6 +670,14 @@ int cache_get_platform_images(cache *c, img_snap **out, api_error *err)
     cache_obj *o;
     int rc = cache_read(c, K_PLATFORM, NULL, 0, &o, err);
     *out = rc == 0 ? img_snap_of(o) : NULL;
+    return rc;
+}
+
+int cache_get_capacity(cache *c, cap_snap **out, api_error *err)
+{
+    cache_obj *o;
+    int rc = cache_read(c, K_CAP, NULL, 0, &o, err);
+    *out = rc == 0 ? cap_snap_of(o) : NULL;
     return rc;
 }
 

@@ -2,6 +2,7 @@
 /* cache_source_api.c - the cache's data source in the daemon: each read goes
  * through the shared API client (which pages, retries and decodes). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,35 @@ static int src_list_platform_images(void *ctx, api_image_list *out, api_error *e
     return rc;
 }
 
+/* The zones of the configured region (the API may list others too). */
+static int src_list_zones(void *ctx, api_zone_list *out, api_error *err)
+{
+    int rc = api_describe_zones(ctx, NULL, out, err);
+    if (rc)
+        return rc;
+    const char *region = api_client_region(ctx);
+    size_t kept = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        api_zone *z = &out->items[i];
+        bool ours = z->zone && *z->zone && (!z->region || !*z->region || !region[0] ||
+                                            strcmp(z->region, region) == 0);
+        if (!ours) {
+            free(z->zone);
+            free(z->region);
+            free(z->name);
+            continue;
+        }
+        out->items[kept++] = *z;
+    }
+    out->n = kept;
+    return 0;
+}
+
+static int src_gpu_inventory(void *ctx, api_inventory *out, api_error *err)
+{
+    return api_gpu_inventory(ctx, NULL, out, err);
+}
+
 static int src_find_custom_image(void *ctx, const char *image_id, api_image *out, api_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -99,6 +129,8 @@ cache_source cache_source_api(struct api_client *client)
         .list_platform_images = src_list_platform_images,
         .find_custom_image = src_find_custom_image,
         .image_progress = src_image_progress,
+        .list_zones = src_list_zones,
+        .gpu_inventory = src_gpu_inventory,
         .now_ms = NULL,
         .ctx = client,
     };

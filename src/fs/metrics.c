@@ -282,7 +282,36 @@ static void render_instances(const inst_snap *instances, strbuf *out)
                    LABELS("uhost_id", i->uhost_id, "name", i->name, "charge_type", i->charge_type),
                    i->price);
     }
+    put_family(out, "compsharefs_instance_stop_at_timestamp_seconds", "gauge",
+               "When the instance's scheduled shutdown is due (Unix seconds); no series: none.");
+    for (size_t k = 0; instances && k < instances->list.n; k++) {
+        const api_instance *i = &instances->list.items[k];
+        if (i->stop_scheduler_time > 0)
+            put_series(out, "compsharefs_instance_stop_at_timestamp_seconds",
+                       LABELS("uhost_id", i->uhost_id, "name", i->name),
+                       (double)i->stop_scheduler_time);
+    }
     render_gpus(instances, out);
+}
+
+/* Free GPUs per zone, type and pool, as the inventory last said. */
+static void render_stock(const cap_snap *cap, strbuf *out)
+{
+    put_family(out, "compsharefs_gpu_stock", "gauge",
+               "GPUs free now, by zone, GPU type and pool (dedicated or spot).");
+    for (size_t k = 0; cap && k < cap->zones.n; k++) {
+        const api_zone *z = &cap->zones.items[k];
+        for (int spot = 0; spot < 2; spot++) {
+            size_t first, n = cap_snap_pool(cap, z, spot, &first);
+            for (size_t i = first; i < first + n; i++) {
+                const api_gpu_stock *g = &cap->stock.items[i];
+                put_series(out, "compsharefs_gpu_stock",
+                           LABELS("zone", z->zone, "gpu_type", g->gpu_type, "pool",
+                                  spot ? "spot" : "dedicated"),
+                           (double)g->count);
+            }
+        }
+    }
 }
 
 static void render_images(const img_snap *custom, const double *progress, strbuf *out)
@@ -307,16 +336,17 @@ static void put_counter(strbuf *out, const char *name, const char *help, uint64_
     put_series(out, name, NULL, (double)v);
 }
 
-void metrics_render(metrics *m, const inst_snap *instances, const img_snap *custom,
-                    const double *progress, const cache_stats *cs, strbuf *out)
+void metrics_render(metrics *m, const metrics_view *v, strbuf *out)
 {
     put_family(out, "compsharefs_api_up", "gauge",
                "1 when the instance listing for this scrape succeeded, else 0.");
-    put_series(out, "compsharefs_api_up", NULL, instances ? 1 : 0);
-    render_instances(instances, out);
-    render_images(custom, progress, out);
+    put_series(out, "compsharefs_api_up", NULL, v->instances ? 1 : 0);
+    render_instances(v->instances, out);
+    render_images(v->custom, v->progress, out);
+    render_stock(v->capacity, out);
     if (m)
         render_api(m, out);
+    const cache_stats *cs = v->cache;
     if (cs) {
         put_counter(out, "compsharefs_cache_hits_total", "Reads answered from fresh cached data.",
                     cs->hits);

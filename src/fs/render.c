@@ -16,6 +16,9 @@
  *    field the API left empty;
  *  - image `progress`: percent with at most one decimal and no trailing
  *    ".0" ("65.5", "100", "0"); `remaining`, `total`: whole seconds;
+ *  - `disks`: one line per disk in the API's order, "DISK_ID TYPE SIZE_GB boot|data";
+ *  - `price`: InstancePrice as the API gives it, per its charge type ("2.8");
+ *  - `stop_at`, `release_time`: Unix seconds, empty when none;
  *  - info.json: the API's object (secrets already removed by the decoder).
  */
 #include "render.h"
@@ -27,28 +30,36 @@
 
 #include "zone.h"
 
-#define D(name) {name, FILE_RO, true}
+/* D: a value from the API; W: one that can also be written (a command);
+ * T: the tree's own file (commands, logs), not rendered from the API. */
+#define D(name) {name, FILE_RO, true, false}
+#define W(name) {name, FILE_RW, true, false}
+#define T(name, mode) {name, mode, false, false}
 const file_def render_instance_files[] = {
-    D("status"),        {"name", FILE_RW, true}, {"image", FILE_RW, true},
-    {"ctl", FILE_RW, false}, {"error", FILE_RO, false}, {"log", FILE_RO, false}, D("zone"),
+    D("status"),        W("name"), W("image"),
+    T("ctl", FILE_RW), T("error", FILE_RO), T("log", FILE_RO), D("zone"),
     D("region"),        D("gpu_type"),     D("gpu_count"),     D("gpu_memory_gb"),
     D("cpu"),           D("memory_mb"),    D("ip"),            D("ssh"),
     D("image_name"),    D("instance_type"), D("machine_type"), D("charge_type"),
     D("tag"),           D("remark"),       D("create_time"),   D("expire_time"),
     D("cpu_usage"),     D("mem_usage"),    D("gpu_usage"),     D("info.json"),
-    {NULL, 0, false},
+    W("stop_at"), D("release_time"), D("price"), D("disks"),
+    T("password", FILE_WO), {"apps", DIR_RO, true, true},
+    {NULL, 0, false, false},
 };
 
 const file_def render_image_files[] = {
     D("status"), D("progress"), D("remaining"), D("total"),       D("name"),
     D("type"),   D("size_mb"),  D("description"), D("create_time"), D("info.json"),
-    {NULL, 0, false},
+    T("ctl", FILE_RW), {NULL, 0, false, false},
 };
 
 const file_def render_platform_image_files[] = {
-    D("name"), D("status"), D("type"), D("info.json"), {NULL, 0, false},
+    D("name"), D("status"), D("type"), D("info.json"), {NULL, 0, false, false},
 };
 #undef D
+#undef W
+#undef T
 
 int render_find_index(const file_def *defs, const char *name)
 {
@@ -97,6 +108,25 @@ static void put_field(strbuf *out, const char *value)
         strbuf_puts(out, "-");
     else
         strbuf_put_clean(out, value);
+}
+
+/* A field of a blank-separated line: "-" when empty, any blank or control
+ * character as '_' (IDs and disk types have none; this keeps `read` safe). */
+static void put_word(strbuf *out, const char *value)
+{
+    if (!value || !*value) {
+        strbuf_puts(out, "-");
+        return;
+    }
+    for (const char *c = value; *c; c++)
+        strbuf_append(out, (unsigned char)*c <= ' ' || *c == 0x7f ? "_" : c, 1);
+}
+
+/* A number as the API gave it, in its shortest exact form ("2.8", "12", "0.05"). */
+static void put_number(strbuf *out, double v)
+{
+    if (isfinite(v))
+        strbuf_printf(out, "%.15g\n", v);
 }
 
 static void put_json(strbuf *out, const char *json)
@@ -182,8 +212,32 @@ int render_instance(const api_instance *i, const char *file, strbuf *out)
         }
     } else if (strcmp(file, "info.json") == 0) {
         put_json(out, i->info_json);
+    } else if (strcmp(file, "stop_at") == 0) {
+        put_time(out, i->stop_scheduler_time);
+    } else if (strcmp(file, "release_time") == 0) {
+        put_time(out, i->release_time);
+    } else if (strcmp(file, "price") == 0) {
+        put_number(out, i->price);
+    } else if (strcmp(file, "apps") == 0) { /* the directory: what its files hold */
+        for (size_t k = 0; k < i->n_apps; k++) {
+            char name[256];
+            render_app_file_name(&i->apps[k], name, sizeof name);
+            if (!name[0])
+                continue;
+            strbuf_printf(out, "%s\t", name);
+            put_field(out, i->apps[k].url);
+            strbuf_puts(out, "\n");
+        }
+    } else if (strcmp(file, "disks") == 0) {
+        for (size_t k = 0; k < i->n_disks; k++) {
+            const api_disk *d = &i->disks[k];
+            put_word(out, d->id);
+            strbuf_puts(out, " ");
+            put_word(out, d->type);
+            strbuf_printf(out, " %lld %s\n", d->size_gb, d->boot ? "boot" : "data");
+        }
     } else {
-        return -ENOENT; /* ctl and error are the tree's, not data */
+        return -ENOENT; /* ctl, error, log and password are the tree's, not data */
     }
     return render_result(out);
 }
@@ -239,5 +293,41 @@ int render_image(const api_image *img, const api_progress *progress, const char 
     } else {
         return -ENOENT;
     }
+    return render_result(out);
+}
+
+/* ---- apps/ ---- */
+
+size_t render_app_count(const api_instance *i) { return i->n_apps; }
+
+const api_app *render_app_find(const api_instance *i, const char *file_name)
+{
+    for (size_t k = 0; k < i->n_apps; k++) {
+        char name[256];
+        render_app_file_name(&i->apps[k], name, sizeof name);
+        if (name[0] && strcmp(name, file_name) == 0)
+            return &i->apps[k];
+    }
+    return NULL;
+}
+
+void render_app_file_name(const api_app *app, char *out, size_t len)
+{
+    /* A file name, whatever the API calls the application: '/' as '_', control
+     * characters dropped, "." and ".." and the empty name left out (""). */
+    size_t n = 0;
+    for (const char *c = app->name ? app->name : ""; *c && n + 1 < len; c++) {
+        if ((unsigned char)*c < ' ' || *c == 0x7f)
+            continue;
+        out[n++] = *c == '/' ? '_' : *c;
+    }
+    out[n] = '\0';
+    if (strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
+        out[0] = '\0';
+}
+
+int render_app(const api_app *app, strbuf *out)
+{
+    put_line(out, app->url);
     return render_result(out);
 }

@@ -75,6 +75,11 @@ tree *tree_new(cache *c, control *ctl, errlog *log, metrics *m)
     return t;
 }
 
+void tree_set_default_zone(tree *t, const char *zone)
+{
+    snprintf(t->zone, sizeof t->zone, "%s", zone ? zone : "");
+}
+
 void tree_free(tree *t)
 {
     if (!t)
@@ -181,9 +186,9 @@ int tree_get_known_instance(tree *t, const char *uhost_id, inst_snap **snap,
 
 const tree_area *const tree_areas[] = {
     &tree_area_instances, &tree_area_by_name,   &tree_area_by_state,  &tree_area_by_gpu,
-    &tree_area_by_zone,   &tree_area_images,    &tree_area_platform_images,
-    &tree_area_events,    &tree_area_ssh_config, &tree_area_error,    &tree_area_metrics,
-    NULL,
+    &tree_area_by_zone,   &tree_area_images,    &tree_area_platform_images, &tree_area_zones,
+    &tree_area_ctl,       &tree_area_events,    &tree_area_ssh_config, &tree_area_error,
+    &tree_area_metrics,   NULL,
 };
 
 static const tree_area *area_of(const tree_path *p)

@@ -60,15 +60,20 @@ int tree_command_parse(tree *t, const char *path, const char *buf, size_t len, u
     return 0;
 }
 
-void tree_command_free(tree_command *cmd) { free(cmd); }
+void tree_command_free(tree_command *cmd)
+{
+    if (cmd)
+        control_cmd_wipe(&cmd->cmd);
+    free(cmd);
+}
 
 /* Only the instance a command changed must be read afresh; other instances
  * keep their cached data (up to ttl), so a shell loop rebooting a hundred
  * instances costs no Describe round per command. A rename also changes
- * by-name/, which is built from the whole listing. */
+ * by-name/, and a terminate the listing itself. */
 static void invalidate_after(tree *t, const char *uhost_id, control_verb verb)
 {
-    if (verb == CTL_RENAME)
+    if (verb == CTL_RENAME || verb == CTL_TERMINATE)
         cache_invalidate_instances(t->cache);
     else
         cache_invalidate_instance(t->cache, uhost_id);
@@ -76,22 +81,30 @@ static void invalidate_after(tree *t, const char *uhost_id, control_verb verb)
         cache_invalidate_images(t->cache);
 }
 
-/* The command as the log and events show it (never a secret). */
-static void command_text(const tree_command *c, char *out, size_t len)
+void tree_command_text(const control_cmd *cmd, char *out, size_t len)
 {
-    const char *verb = control_verb_name(c->cmd.verb);
-    if (c->cmd.verb == CTL_WAIT)
-        snprintf(out, len, "wait %.32s %ld", c->cmd.arg, c->cmd.seconds); /* a state: short */
-    else
-        snprintf(out, len, "%s%s%.200s", verb, c->cmd.arg[0] ? " " : "", c->cmd.arg);
+    const char *verb = control_verb_name(cmd->verb);
+    const control_create *c = &cmd->create;
+    switch (cmd->verb) {
+    case CTL_WAIT: snprintf(out, len, "wait %.32s %ld", cmd->arg, cmd->seconds); break;
+    case CTL_PASSWORD: snprintf(out, len, "password (reset)"); break; /* never the secret */
+    case CTL_STOP_AT: snprintf(out, len, "stop_at %lld", cmd->when); break;
+    case CTL_CREATE:
+        snprintf(out, len,
+                 "create gpu_type=%s gpus=%d cpu=%d memory_mb=%lld image=%s zone=%s "
+                 "machine_type=%s charge_type=%s%s%.64s",
+                 c->gpu_type, c->gpus, c->cpu, c->memory_mb, c->image, c->zone, c->machine_type,
+                 c->charge_type, c->name[0] ? " name=" : "", c->name);
+        break;
+    default: snprintf(out, len, "%s%s%.200s", verb, cmd->arg[0] ? " " : "", cmd->arg);
+    }
 }
 
-/* A command's outcome in the instance's log and in the fleet's events. */
-static void record(tree *t, const tree_command *c, int rc, const api_error *err,
-                   const char *result_id)
+void tree_record(tree *t, const tree_command *c, const char *id, int rc, const api_error *err,
+                 const char *result_id)
 {
-    char text[300], outcome[600];
-    command_text(c, text, sizeof text);
+    char text[400], outcome[600];
+    tree_command_text(&c->cmd, text, sizeof text);
     if (rc == 0)
         snprintf(outcome, sizeof outcome, "ok%s%s", result_id ? " " : "",
                  result_id ? result_id : "");
@@ -100,15 +113,18 @@ static void record(tree *t, const tree_command *c, int rc, const api_error *err,
                  err ? err->message : "",
                  err && err->outcome_unknown ? " (outcome unknown)" : "");
     long long now = clock_wall_ns();
-    cmdlog_add(t->cmdlog, c->uhost_id, now, c->uid, text, outcome);
+    if (c->target == TARGET_INSTANCE || (c->target == TARGET_FLEET && rc == 0))
+        cmdlog_add(t->cmdlog, id, now, c->uid, text, outcome);
     if (c->cmd.verb == CTL_WAIT)
         return; /* nothing changed: not a fleet event */
     inst_snap *snap = NULL;
     const api_instance *inst = NULL;
-    bool named = cache_peek_instances(t->cache, &snap) == 0 &&
-                 (inst = inst_snap_find(snap, c->uhost_id)) != NULL;
-    events_add(t->events, now, c->uhost_id, named ? inst->name : "", "command %s by uid %u: %s",
-               text, c->uid, rc == 0 ? "ok" : errmap_name(rc));
+    const char *name = c->target == TARGET_FLEET ? c->cmd.create.name : ""; /* as asked */
+    if (c->target == TARGET_INSTANCE && cache_peek_instances(t->cache, &snap) == 0 &&
+        (inst = inst_snap_find(snap, id)) != NULL)
+        name = inst->name;
+    events_add(t->events, now, id, name, "command %s by uid %u: %s", text, c->uid,
+               rc == 0 ? "ok" : errmap_name(rc));
     if (snap)
         inst_snap_put(snap);
 }
@@ -122,24 +138,48 @@ static bool image_unchanged(tree *t, const tree_command *c)
         return false;
     inst_snap *snap;
     const api_instance *inst;
-    if (tree_get_instance(t, c->uhost_id, &snap, &inst) != 0)
+    if (tree_get_instance(t, c->id, &snap, &inst) != 0)
         return false; /* the command then tells what is wrong */
     bool same = strcmp(inst->image_id, c->cmd.arg) == 0;
     inst_snap_put(snap);
     return same;
 }
 
-int tree_command_run(tree *t, tree_command *c, tree_effect *effect)
+/* terminate: only a Stopped instance, as fresh data shows it; anything else
+ * is EPERM with nothing sent (a running machine is never destroyed by a
+ * stray write). 0 when it may go ahead. */
+static int terminate_refused(tree *t, const tree_command *c)
 {
-    memset(effect, 0, sizeof *effect);
-    snprintf(effect->uhost_id, sizeof effect->uhost_id, "%.64s", c->uhost_id);
+    if (c->cmd.verb != CTL_TERMINATE)
+        return 0;
+    inst_snap *snap;
+    const api_instance *inst;
+    int rc = tree_get_instance(t, c->id, &snap, &inst);
+    if (rc)
+        return 0; /* the command then tells what is wrong */
+    char state[64];
+    snprintf(state, sizeof state, "%s", inst->state && *inst->state ? inst->state : "Unknown");
+    inst_snap_put(snap);
+    if (strcmp(state, "Stopped") == 0)
+        return 0;
+    api_error err = {.err = -EPERM};
+    snprintf(err.message, sizeof err.message,
+             "the instance is %s: only a Stopped instance is terminated (nothing sent)", state);
+    tree_record(t, c, c->id, -EPERM, &err, NULL);
+    errlog_record(t->log, c->id, "terminate", &err);
+    return -EPERM;
+}
+
+static int run_on_instance(tree *t, tree_command *c, tree_effect *effect)
+{
     const char *verb = control_verb_name(c->cmd.verb);
-    if (c->cmd.verb == CTL_WAIT)
-        return -EINVAL; /* the glue waits (tree_wait_check): nothing to send */
     if (image_unchanged(t, c)) {
-        record(t, c, 0, NULL, "(already its image: nothing sent)");
+        tree_record(t, c, c->id, 0, NULL, "(already its image: nothing sent)");
         return 0;
     }
+    int rc = terminate_refused(t, c);
+    if (rc)
+        return rc;
 
     /* An instance's zone never changes: the last listing, however old, is
      * enough, so a command costs no Describe round even right after another
@@ -147,10 +187,10 @@ int tree_command_run(tree *t, tree_command *c, tree_effect *effect)
     inst_snap *snap = NULL;
     const api_instance *inst = NULL;
     api_error err = {0};
-    int rc = tree_get_known_instance(t, c->uhost_id, &snap, &inst, &err);
+    rc = tree_get_known_instance(t, c->id, &snap, &inst, &err);
     if (rc == -ENOENT) {
-        record(t, c, -ENOENT, NULL, NULL);
-        return tree_refuse(t, c->uhost_id, verb, -ENOENT, "no such instance");
+        tree_record(t, c, c->id, -ENOENT, NULL, NULL);
+        return tree_refuse(t, c->id, verb, -ENOENT, "no such instance");
     }
     if (rc) { /* nothing was sent: say why in both error files */
         char message[sizeof err.message];
@@ -158,7 +198,7 @@ int tree_command_run(tree *t, tree_command *c, tree_effect *effect)
                  err.message);
         snprintf(err.message, sizeof err.message, "%s", message);
         err.outcome_unknown = false;
-        errlog_record(t->log, c->uhost_id, verb, &err);
+        errlog_record(t->log, c->id, verb, &err);
         return rc;
     }
     char zone[128];
@@ -166,23 +206,44 @@ int tree_command_run(tree *t, tree_command *c, tree_effect *effect)
     inst_snap_put(snap);
 
     char *result_id = NULL;
-    rc = control_run(t->ctl, &c->cmd, zone, c->uhost_id, &result_id, &err);
+    rc = control_run(t->ctl, &c->cmd, zone, c->id, &result_id, &err);
     effect->renamed = c->cmd.verb == CTL_RENAME;
-    record(t, c, rc, &err, result_id);
+    effect->fleet_changed = c->cmd.verb == CTL_TERMINATE && (rc == 0 || err.outcome_unknown);
+    tree_record(t, c, c->id, rc, &err, result_id);
     if (rc == 0) {
-        errlog_clear_instance(t->log, c->uhost_id);
-        invalidate_after(t, c->uhost_id, c->cmd.verb);
+        errlog_clear_instance(t->log, c->id);
+        invalidate_after(t, c->id, c->cmd.verb);
         if (c->cmd.verb == CTL_MKIMAGE)
-            log_info("mkimage %s: making image %s", c->uhost_id, result_id ? result_id : "(no ID)");
+            log_info("mkimage %s: making image %s", c->id, result_id ? result_id : "(no ID)");
         else
-            log_info("%s %s: accepted", verb, c->uhost_id);
+            log_info("%s %s: accepted", verb, c->id);
         free(result_id);
         return 0;
     }
     free(result_id);
-    errlog_record(t->log, c->uhost_id, verb, &err);
+    errlog_record(t->log, c->id, verb, &err);
     if (err.outcome_unknown || rc == -ENOENT || rc == -EPERM)
-        invalidate_after(t, c->uhost_id, c->cmd.verb);
+        invalidate_after(t, c->id, c->cmd.verb);
+    return rc;
+}
+
+int tree_command_run(tree *t, tree_command *c, tree_effect *effect)
+{
+    memset(effect, 0, sizeof *effect);
+    if (c->cmd.verb == CTL_WAIT)
+        return -EINVAL; /* the glue waits (tree_wait_check): nothing to send */
+    int rc;
+    switch (c->target) {
+    case TARGET_IMAGE:
+        snprintf(effect->image_id, sizeof effect->image_id, "%.64s", c->id);
+        rc = tree_run_on_image(t, c, effect);
+        break;
+    case TARGET_FLEET: rc = tree_run_on_fleet(t, c, effect); break;
+    default:
+        snprintf(effect->uhost_id, sizeof effect->uhost_id, "%.64s", c->id);
+        rc = run_on_instance(t, c, effect);
+    }
+    control_cmd_wipe(&c->cmd); /* a password is forgotten once sent */
     return rc;
 }
 
@@ -193,7 +254,7 @@ bool tree_command_is_wait(const tree_command *c, const char **uhost_id, const ch
 {
     if (c->cmd.verb != CTL_WAIT)
         return false;
-    *uhost_id = c->uhost_id;
+    *uhost_id = c->id;
     *state = c->cmd.arg;
     *seconds = c->cmd.seconds;
     return true;
@@ -225,9 +286,9 @@ void tree_wait_done(tree *t, const tree_command *c, int rc)
         snprintf(err.message, sizeof err.message, "interrupted");
     else if (rc)
         snprintf(err.message, sizeof err.message, "%s", strerror(-rc));
-    record(t, c, rc, rc ? &err : NULL, NULL);
+    tree_record(t, c, c->id, rc, rc ? &err : NULL, NULL);
     if (rc && rc != -EINTR)
-        errlog_record(t->log, c->uhost_id, "wait", &err);
+        errlog_record(t->log, c->id, "wait", &err);
 }
 
 int tree_truncate(tree *t, const char *path)

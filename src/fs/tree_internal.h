@@ -27,6 +27,7 @@ struct tree {
     events *events;  /* owned: the fleet's events */
     cmdlog *cmdlog;  /* owned: the instances' command logs */
     long long mounted_ns; /* mtime of what never changes: the fixed directories, ctl */
+    char zone[64];        /* the mount's zone option: where `create` goes by default */
     /* The last /metrics text, kept for ttl (area_root.c). */
     pthread_mutex_t metrics_mu;
     tree_blob *metrics_text;
@@ -58,7 +59,7 @@ typedef struct tree_area {
 extern const tree_area *const tree_areas[];
 extern const tree_area tree_area_error, tree_area_metrics, tree_area_events, tree_area_instances,
     tree_area_by_name, tree_area_by_state, tree_area_by_gpu, tree_area_by_zone, tree_area_images,
-    tree_area_platform_images, tree_area_ssh_config;
+    tree_area_platform_images, tree_area_ssh_config, tree_area_ctl, tree_area_zones;
 
 /* The cache's publish hook (tree_events.c): change times and events. */
 void tree_on_publish(void *ctx, cache_kind kind, const void *prev, void *next);
@@ -101,11 +102,26 @@ int tree_get_known_instance(tree *t, const char *uhost_id, inst_snap **snap,
 
 /* ---- control files (tree_command.c) ---- */
 
+/* What a command is about: an instance (its ctl, name, image, stop_at,
+ * password), a custom image (its ctl), or the fleet (the root's ctl). */
+typedef enum tree_target { TARGET_INSTANCE, TARGET_IMAGE, TARGET_FLEET } tree_target;
+
 struct tree_command {
     control_cmd cmd;
-    char uhost_id[80]; /* IDs are 64 characters at most (control_valid_id) */
+    tree_target target;
+    char id[80]; /* the instance's or image's; IDs are 64 characters at most (control_valid_id) */
     unsigned uid;
 };
+
+/* A command as the log and events show it (never a secret). */
+void tree_command_text(const control_cmd *cmd, char *out, size_t len);
+/* A command's outcome: in the log of the instance id (of an instance's
+ * command, or of an instance a create made) and in the fleet's events. */
+void tree_record(tree *t, const tree_command *c, const char *id, int rc, const api_error *err,
+                 const char *result_id);
+/* The image's and the fleet's commands (tree_command_fleet.c). */
+int tree_run_on_image(tree *t, tree_command *c, tree_effect *effect);
+int tree_run_on_fleet(tree *t, tree_command *c, tree_effect *effect);
 
 /* A write that cannot be a command: recorded in the instance's and the
  * mount's error files; returns rc. */

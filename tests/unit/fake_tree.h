@@ -36,6 +36,8 @@ typedef struct fake {
     int progress_rc; /* scripted failure of the progress call */
     int inst_rc; /* scripted failure of the instance listing */
     int n_list_inst, n_list_custom, n_list_platform, n_find, n_progress;
+    int n_zones, n_inventory; /* calls of each */
+    long long stock_4090;     /* free 4090s in cn-wlcb-01's dedicated pool */
     long long now;
     /* the command sender */
     int n_send;
@@ -43,6 +45,7 @@ typedef struct fake {
     char sent_zone[64], sent_id[64];
     int send_rc;
     bool outcome_unknown;
+    int n_create, create_fail_at; /* creates sent; the one (1-based) that fails, 0: none */
 } fake;
 
 typedef struct env {
@@ -60,6 +63,45 @@ static inline int scripted_failure(int rc, const char *message, api_error *err)
     err->err = rc;
     snprintf(err->message, sizeof err->message, "%s", message);
     return rc;
+}
+
+/* Two zones of cn-wlcb (IDs as the inventory keys them) and their stock:
+ * cn-wlcb-01 has 4090s (stock_4090 dedicated, 2 spot) and no H20 spot pool;
+ * cn-wlcb-02 has H20s, none free. A zone of another region is left out. */
+static inline int src_list_zones(void *ctx, api_zone_list *out, api_error *err)
+{
+    (void)err;
+    fake *f = ctx;
+    f->n_zones++;
+    static const struct {
+        const char *zone, *region, *name;
+        long long id;
+    } z[] = {{"cn-wlcb-02", "cn-wlcb", "乌兰察布B", 102}, {"cn-wlcb-01", "cn-wlcb", "乌兰察布A", 101}};
+    out->n = 2;
+    out->items = calloc(2, sizeof *out->items);
+    for (size_t k = 0; k < 2; k++)
+        out->items[k] = (api_zone){.zone = strdup(z[k].zone), .region = strdup(z[k].region),
+                                   .name = strdup(z[k].name), .zone_id = z[k].id};
+    return 0;
+}
+
+static inline int src_gpu_inventory(void *ctx, api_inventory *out, api_error *err)
+{
+    (void)err;
+    fake *f = ctx;
+    f->n_inventory++;
+    const struct {
+        const char *pool, *gpu;
+        long long zone, count;
+    } g[] = {{"Exclusive", "4090", 101, f->stock_4090}, {"Spot", "4090", 101, 2},
+             {"Exclusive", "H20", 102, 0}, {"Exclusive", "A100", 999, 3}};
+    size_t n = sizeof g / sizeof g[0];
+    out->items = calloc(n, sizeof *out->items);
+    out->n = n;
+    for (size_t k = 0; k < n; k++)
+        out->items[k] = (api_gpu_stock){.pool = strdup(g[k].pool), .zone_id = g[k].zone,
+                                        .gpu_type = strdup(g[k].gpu), .count = g[k].count};
+    return 0;
 }
 
 static inline int src_list_instances(void *ctx, api_instance_list *out, api_error *err)
@@ -141,9 +183,20 @@ static inline int fake_send(void *ctx, const control_cmd *cmd, const char *zone,
     f->sent = *cmd;
     snprintf(f->sent_zone, sizeof f->sent_zone, "%s", zone);
     snprintf(f->sent_id, sizeof f->sent_id, "%s", uhost_id);
+    if (cmd->verb == CTL_CREATE && ++f->n_create == f->create_fail_at) {
+        err->err = -ENOSPC;
+        err->retcode = 8045;
+        snprintf(err->message, sizeof err->message, "InsufficientGpuStock: no 4090 free");
+        return -ENOSPC;
+    }
     if (f->send_rc == 0) {
         if (cmd->verb == CTL_MKIMAGE && result_id)
             *result_id = strdup("compshareImage-new");
+        if (cmd->verb == CTL_CREATE && result_id) {
+            char id[32];
+            snprintf(id, sizeof id, "uhost-new%d", f->n_create);
+            *result_id = strdup(id);
+        }
         return 0;
     }
     err->err = f->send_rc;
@@ -203,8 +256,16 @@ static inline int setup(void **state)
     f->platform[0].image_type = (char *)"System";
     f->progress = (api_progress){.process = 65.5, .total_duration = 300, .remaining_duration = 105};
 
-    cache_source src = {src_list_instances, src_list_custom, src_list_platform, src_find,
-                        src_progress,       src_now,         f};
+    f->stock_4090 = 5;
+    cache_source src = {.list_instances = src_list_instances,
+                        .list_custom_images = src_list_custom,
+                        .list_platform_images = src_list_platform,
+                        .find_custom_image = src_find,
+                        .image_progress = src_progress,
+                        .list_zones = src_list_zones,
+                        .gpu_inventory = src_gpu_inventory,
+                        .now_ms = src_now,
+                        .ctx = f};
     e->cache = cache_new(&src, TTL_MS);
     e->log = errlog_new();
     e->metrics = metrics_new();

@@ -23,7 +23,8 @@ static char *render(metrics *m, const inst_snap *is, const img_snap *imgs, const
 {
     strbuf b;
     strbuf_init(&b);
-    metrics_render(m, is, imgs, progress, cs, &b);
+    metrics_view v = {.instances = is, .custom = imgs, .progress = progress, .cache = cs};
+    metrics_render(m, &v, &b);
     return strbuf_take(&b, NULL);
 }
 

@@ -25,6 +25,15 @@ static api_instance full_instance(void)
         {"", "7", "8"},
         {"bad\tname\n", "1", "2"},
     };
+    static api_app apps[] = {
+        {"JupyterLab", "https://uhost-1a2b3c4d-8888.compshare.cn/lab"},
+        {"TensorBoard/6006", "https://uhost-1a2b3c4d-6006.compshare.cn"},
+        {"..", "https://nowhere.example"},
+    };
+    static api_disk disks[] = {
+        {"bsm-boot1", "CLOUD_SSD", 100, true},
+        {"bsm-data 2", "", 500, false},
+    };
     api_instance i = {
         .uhost_id = S("uhost-1a2b3c4d"), .name = S("训练机 A"), .tag = S("Default"),
         .remark = S("first\nsecond"), .zone = S("cn-wlcb-01"), .state = S("Running"),
@@ -36,6 +45,8 @@ static api_instance full_instance(void)
         .gpu_count = 2, .gpu_memory_gb = 24, .create_time = 1700000000, .expire_time = 1800000000,
         .update_time = 1700000500, .ips = ips, .n_ips = 2, .cpu_usage_rate = S("12.5"),
         .mem_usage_rate = S("40"), .gpus = gpus, .n_gpus = 4,
+        .stop_scheduler_time = 1764583200, .release_time = 1765000000, .price = 2.8,
+        .apps = apps, .n_apps = 3, .disks = disks, .n_disks = 2,
         .info_json = S("{\n  \"UHostId\": \"uhost-1a2b3c4d\"\n}"),
     };
     return i;
@@ -106,8 +117,41 @@ static void test_instance_values(void **state)
         {"expire_time", "1800000000\n"},
         {"cpu_usage", "12.5\n"},
         {"mem_usage", "40\n"},
+        {"stop_at", "1764583200\n"},
+        {"release_time", "1765000000\n"},
+        {"price", "2.8\n"},
     };
     assert_renders_all(&i, files, sizeof files / sizeof files[0]);
+}
+
+/* disks: one line a disk, "ID TYPE SIZE boot|data", blanks never splitting a
+ * field; apps: one file per app, named safely; price as given. */
+static void test_fleet_files(void **state)
+{
+    api_instance i = full_instance();
+    assert_renders(&i, "disks", "bsm-boot1 CLOUD_SSD 100 boot\nbsm-data_2 - 500 data\n");
+    char name[64];
+    render_app_file_name(&i.apps[1], name, sizeof name);
+    assert_string_equal(name, "TensorBoard_6006");
+    render_app_file_name(&i.apps[2], name, sizeof name);
+    assert_string_equal(name, ""); /* ".." gets no file */
+    assert_ptr_equal(render_app_find(&i, "JupyterLab"), &i.apps[0]);
+    assert_null(render_app_find(&i, ".."));
+    assert_null(render_app_find(&i, ""));
+    strbuf b;
+    strbuf_init(&b);
+    assert_int_equal(render_app(&i.apps[0], &b), 0);
+    assert_string_equal(b.data, "https://uhost-1a2b3c4d-8888.compshare.cn/lab\n");
+    strbuf_free(&b);
+    assert_renders(&i, "apps",
+                   "JupyterLab\thttps://uhost-1a2b3c4d-8888.compshare.cn/lab\n"
+                   "TensorBoard_6006\thttps://uhost-1a2b3c4d-6006.compshare.cn\n");
+    i.price = 0.05;
+    assert_renders(&i, "price", "0.05\n");
+    i.price = 12;
+    assert_renders(&i, "price", "12\n");
+    i.stop_scheduler_time = 0;
+    assert_renders(&i, "stop_at", "");
 }
 
 static void test_instance_lists(void **state)
@@ -197,7 +241,9 @@ static void test_file_defs(void **state)
     for (size_t l = 0; l < 3; l++)
         for (d = lists[l]; d->name; d++)
             writable += d->mode == FILE_RW;
-    assert_int_equal(writable, 3);
+    assert_int_equal(writable, 5); /* an instance's name, image, ctl, stop_at; an image's ctl */
+    assert_int_equal(render_find(render_instance_files, "password")->mode, 0200);
+    assert_true(render_find(render_instance_files, "apps")->dir);
     assert_non_null(render_find(render_image_files, "progress"));
     assert_null(render_find(render_platform_image_files, "progress"));
     assert_non_null(render_find(render_platform_image_files, "info.json"));
@@ -271,7 +317,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_instance_values),
-        cmocka_unit_test(test_instance_lists),
+        cmocka_unit_test(test_instance_lists), cmocka_unit_test(test_fleet_files),
         cmocka_unit_test(test_instance_one_line),
         cmocka_unit_test(test_instance_missing_fields),
         cmocka_unit_test(test_instance_info_json_newline),

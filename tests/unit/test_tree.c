@@ -14,15 +14,16 @@ static void test_root(void **state)
     assert_int_equal(a.kind, NODE_DIR);
     assert_int_equal(a.mode, 0555);
     listing *l = list_dir(e, "/");
-    const char *want[] = {"instances", "by-name",         "by-state", "by-gpu",
-                          "by-zone",   "images",          "platform-images", "events",
-                          "ssh_config", "error",          "metrics"};
-    size_t n_want = sizeof want / sizeof want[0], dirs = 7;
+    const char *want[] = {"instances", "by-name", "by-state", "by-gpu", "by-zone", "images",
+                          "platform-images", "zones", "ctl", "events", "ssh_config", "error",
+                          "metrics"};
+    size_t n_want = sizeof want / sizeof want[0], dirs = 8;
     assert_int_equal(l->n, n_want);
     for (size_t k = 0; k < n_want; k++) {
         assert_string_equal(l->names[k], want[k]);
         assert_int_equal(l->attrs[k].kind, k < dirs ? NODE_DIR : NODE_FILE);
-        assert_int_equal(l->attrs[k].mode, k < dirs ? 0555 : 0444);
+        unsigned mode = k < dirs ? 0555 : strcmp(want[k], "ctl") == 0 ? 0644 : 0444;
+        assert_int_equal(l->attrs[k].mode, mode);
     }
     free(l);
     assert_file(e, "/error", "");
@@ -71,6 +72,11 @@ static size_t check_sizes(env *e, const char *dir)
             assert_int_equal(a.size, l->attrs[k].size); /* listing and stat agree */
         if (a.kind == NODE_DIR) {
             n += check_sizes(e, path);
+        } else if (a.kind == NODE_FILE && !(a.mode & 0444)) { /* password: never read */
+            tree_blob *b = NULL;
+            assert_int_equal(tree_stat(e->t, path, &a, &b), -EACCES);
+            assert_null(b);
+            assert_int_equal(a.size, 0);
         } else if (a.kind == NODE_FILE && strcmp(path, "/metrics") != 0) {
             char *text = read_file(e, path); /* its length is stat's size */
             if (strlen(text) != a.size)
@@ -251,7 +257,7 @@ static void test_unknown_names(void **state)
     node_attr a;
     const char *impossible[] = {"/nope", "/instances/bad id", "/instances/uhost-a/.git",
                                 "/instances/uhost-a/status/x", "/error/x", "/metrics/x",
-                                "/images/compshareImage-mk/ctl", "/by-name/web/status",
+                                "/images/compshareImage-mk/apps", "/by-name/web/status",
                                 "/instances/..", "/platform-images/a/progress"};
     for (size_t k = 0; k < sizeof impossible / sizeof impossible[0]; k++)
         assert_int_equal(stat_path(e, impossible[k], &a), -ENOENT);

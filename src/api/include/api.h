@@ -70,6 +70,9 @@ int api_describe_platform_images(api_client *c, const char *image_type, const ch
 
 int api_image_progress(api_client *c, const char *image_id, api_progress *out, api_error *err);
 
+/* The region the client was configured with ("cn-wlcb"). */
+const char *api_client_region(const api_client *c);
+
 /* The zones of region (NULL: the configured one), as DescribeCompShareSupportZone lists
  * them: names, numeric IDs (the inventory's keys) and display names. */
 int api_describe_zones(api_client *c, const char *region, api_zone_list *out, api_error *err);

@@ -40,6 +40,9 @@ typedef struct cache_source {
     /* One custom image by ID: -ENOENT when it does not exist */
     int (*find_custom_image)(void *ctx, const char *image_id, api_image *out, api_error *err);
     int (*image_progress)(void *ctx, const char *image_id, api_progress *out, api_error *err);
+    /* The region's zones, and the GPUs free in them (may be NULL: no zones/) */
+    int (*list_zones)(void *ctx, api_zone_list *out, api_error *err);
+    int (*gpu_inventory)(void *ctx, api_inventory *out, api_error *err);
     long long (*now_ms)(void *ctx); /* monotonic; NULL = clock_mono_ms */
     void *ctx;
 } cache_source;
@@ -89,6 +92,12 @@ void cache_invalidate_instance(cache *c, const char *uhost_id);
 int cache_peek_instances(cache *c, inst_snap **out);
 /* Every instance: the next read of any fetches (a rename changes by-name/). */
 void cache_invalidate_instances(cache *c);
+
+/* ---- capacity ---- */
+
+/* The region's zones and the GPUs free in each, no older than ttl (one fetch:
+ * DescribeCompShareSupportZone, then DescribeCompShareGpuInventory). */
+int cache_get_capacity(cache *c, cap_snap **out, api_error *err);
 
 /* ---- images ---- */
 

@@ -10,6 +10,7 @@
 #define COMPSHAREFS_CACHE_SNAP_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "api_types.h"
@@ -56,6 +57,29 @@ typedef struct img_snap {
 void img_snap_put(img_snap *s);
 const api_image *img_snap_find(const img_snap *s, const char *image_id);
 
+/* ---- capacity: the region's zones and their free GPUs ---- */
+
+#define CAP_POOL_DEDICATED "Exclusive" /* the inventory's names of its pools */
+#define CAP_POOL_SPOT "Spot"
+
+typedef struct cap_snap {
+    api_zone_list zones;         /* the region's, sorted by zone name */
+    api_inventory stock;         /* sorted by zone ID, pool, GPU type */
+    long long *zone_changed_ns;  /* per zone: when its display name last changed */
+    long long *stock_changed_ns; /* per stock item: when its count last changed */
+    long long fetched_at, started_ms;
+    uint64_t generation;
+} cap_snap;
+
+void cap_snap_put(cap_snap *s);
+/* A zone by name (its index into zones.items), or NULL. */
+const api_zone *cap_snap_zone(const cap_snap *s, const char *zone, size_t *index);
+/* The stock items of a zone's dedicated or spot pool: n items from *first. */
+size_t cap_snap_pool(const cap_snap *s, const api_zone *z, bool spot, size_t *first);
+/* One GPU type's count in a zone's pool (its index into stock.items), or NULL. */
+const api_gpu_stock *cap_snap_stock(const cap_snap *s, const api_zone *z, bool spot,
+                                    const char *gpu_type, size_t *index);
+
 /* ---- for the cache ---- */
 
 typedef struct cache_obj {
@@ -78,6 +102,13 @@ inst_snap *inst_snap_of(cache_obj *o);
 cache_obj *img_snap_build(api_image_list *list, uint64_t generation, long long fetched_at,
                           long long started_ms);
 img_snap *img_snap_of(cache_obj *o);
+
+/* Takes over *zones and *stock (left empty, even on failure); change times
+ * come from prev (NULL: all now_ns). NULL when out of memory. */
+cache_obj *cap_snap_build(api_zone_list *zones, api_inventory *stock, const cap_snap *prev,
+                          uint64_t generation, long long fetched_at, long long started_ms,
+                          long long now_ns);
+cap_snap *cap_snap_of(cache_obj *o);
 
 /* The by-name link of one instance name: '/' -> %2F, '%' -> %25, "." -> %2E,
  * ".." -> %2E%2E. Malloc'd; NULL when out of memory. */

@@ -17,10 +17,18 @@ void metrics_free(metrics *m);
 void metrics_api_hook(void *m, const char *action, int errnum, int retcode, int attempts,
                       double seconds);
 
-/* Everything, in exposition format. instances/custom may be NULL when they
- * could not be fetched (then compsharefs_api_up is 0); progress[i] is the
+/* What one scrape shows. instances/custom/capacity are NULL when they could
+ * not be fetched (instances NULL: compsharefs_api_up is 0); progress[i] is the
  * progress of custom->list.items[i] or a negative number when unknown. */
-void metrics_render(metrics *m, const inst_snap *instances, const img_snap *custom,
-                    const double *progress, const cache_stats *cs, strbuf *out);
+typedef struct metrics_view {
+    const inst_snap *instances;
+    const img_snap *custom;
+    const double *progress;
+    const cap_snap *capacity;
+    const cache_stats *cache;
+} metrics_view;
+
+/* Everything, in exposition format. */
+void metrics_render(metrics *m, const metrics_view *v, strbuf *out);
 
 #endif

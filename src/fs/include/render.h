@@ -15,10 +15,13 @@ typedef struct file_def {
     const char *name;
     unsigned mode; /* permission bits: 0444 read-only, 0644 a control file */
     bool data;     /* rendered from the API's data (render_instance, render_image) */
+    bool dir;      /* a directory (apps/): its render is what tells when it changed */
 } file_def;
 
 #define FILE_RO 0444
 #define FILE_RW 0644
+#define FILE_WO 0200 /* password: written, never read */
+#define DIR_RO 0555
 
 /* The files of an instance directory (in listing order), of a custom image
  * and of a platform image. NULL-name terminated. Indexes into these tables
@@ -39,6 +42,15 @@ int render_instance(const api_instance *i, const char *file, strbuf *out);
 /* Image files; progress may be NULL for files that do not need it. */
 int render_image(const api_image *img, const api_progress *progress, const char *file,
                  strbuf *out);
+/* apps/<Name>: one file per application of the instance (its Softwares list),
+ * holding its URL. File names are the API's names with '/' as '_' and
+ * control characters dropped; an app whose name leaves nothing (or "." or
+ * "..") gets no file: render_app_file_name gives "". */
+size_t render_app_count(const api_instance *i);
+void render_app_file_name(const api_app *app, char *out, size_t len);
+const api_app *render_app_find(const api_instance *i, const char *file_name);
+int render_app(const api_app *app, strbuf *out);
+
 /* Does this image file need the progress call? (progress, remaining, total) */
 bool render_image_needs_progress(const char *file);
 

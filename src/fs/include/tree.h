@@ -54,6 +54,8 @@ typedef struct tree tree;
  * errlog, and renders metrics into /metrics. None is owned. */
 tree *tree_new(struct cache *c, struct control *ctl, struct errlog *log, struct metrics *m);
 void tree_free(tree *t);
+/* The zone `create` uses when it names none (the mount's zone option). */
+void tree_set_default_zone(tree *t, const char *zone);
 
 /* Each returns 0 or a negative errno. A path that cannot exist whatever the
  * API says (a malformed ID, an unknown file name) is -ENOENT without any API
@@ -84,8 +86,10 @@ int tree_command_parse(tree *t, const char *path, const char *buf, size_t len, u
 
 /* What a command changed, for whoever keeps copies (the kernel's caches). */
 typedef struct tree_effect {
-    char uhost_id[80]; /* the instance it was about (IDs: 64 characters at most) */
+    char uhost_id[80]; /* the instance it was about (IDs: 64 characters at most), or "" */
+    char image_id[80]; /* the custom image it was about, or "" */
     bool renamed;      /* by-name/ changed */
+    bool fleet_changed; /* instances came or went (create, terminate): the listings */
 } tree_effect;
 
 /* Send it, once: the API call, which may take the request timeout and its

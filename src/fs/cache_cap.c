@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/* cache_cap.c - the capacity snapshot: the region's zones and the GPUs free in
+ * each (cache_snap.h). Built once per fetch and never changed after, like the
+ * other snapshots; each zone and each stock count carries the time its value
+ * last changed, carried over from the snapshot it replaces, so that a refresh
+ * which changes nothing changes no mtime. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache_snap.h"
+
+#define container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
+
+typedef struct cap_snap_obj {
+    cache_obj hdr;
+    cap_snap snap;
+} cap_snap_obj;
+
+static void cap_snap_destroy(cache_obj *o)
+{
+    cap_snap_obj *so = container_of(o, cap_snap_obj, hdr);
+    api_zone_list_free(&so->snap.zones);
+    api_inventory_free(&so->snap.stock);
+    free(so->snap.zone_changed_ns);
+    free(so->snap.stock_changed_ns);
+    free(so);
+}
+
+cap_snap *cap_snap_of(cache_obj *o) { return &container_of(o, cap_snap_obj, hdr)->snap; }
+
+void cap_snap_put(cap_snap *s)
+{
+    if (s)
+        cache_obj_unref(&container_of(s, cap_snap_obj, snap)->hdr);
+}
+
+static const char *str(const char *s) { return s ? s : ""; }
+
+static int cmp_zone(const void *a, const void *b)
+{
+    return strcmp(str(((const api_zone *)a)->zone), str(((const api_zone *)b)->zone));
+}
+
+/* By zone, then pool, then GPU type: a zone's pool is one run of items. */
+static int cmp_stock(const void *a, const void *b)
+{
+    const api_gpu_stock *x = a, *y = b;
+    if (x->zone_id != y->zone_id)
+        return x->zone_id < y->zone_id ? -1 : 1;
+    int c = strcmp(str(x->pool), str(y->pool));
+    return c ? c : strcmp(str(x->gpu_type), str(y->gpu_type));
+}
+
+const api_zone *cap_snap_zone(const cap_snap *s, const char *zone, size_t *index)
+{
+    api_zone key = {.zone = (char *)zone};
+    const api_zone *z = bsearch(&key, s->zones.items, s->zones.n, sizeof key, cmp_zone);
+    if (z && index)
+        *index = (size_t)(z - s->zones.items);
+    return z;
+}
+
+size_t cap_snap_pool(const cap_snap *s, const api_zone *z, bool spot, size_t *first)
+{
+    const char *pool = spot ? CAP_POOL_SPOT : CAP_POOL_DEDICATED;
+    size_t n = 0;
+    *first = 0;
+    for (size_t i = 0; i < s->stock.n; i++) { /* a few dozen items: a scan is enough */
+        const api_gpu_stock *g = &s->stock.items[i];
+        if (g->zone_id != z->zone_id || strcmp(str(g->pool), pool) != 0)
+            continue;
+        if (n++ == 0)
+            *first = i;
+    }
+    return n;
+}
+
+const api_gpu_stock *cap_snap_stock(const cap_snap *s, const api_zone *z, bool spot,
+                                    const char *gpu_type, size_t *index)
+{
+    size_t first, n = cap_snap_pool(s, z, spot, &first);
+    for (size_t i = first; i < first + n; i++)
+        if (strcmp(str(s->stock.items[i].gpu_type), gpu_type) == 0) {
+            if (index)
+                *index = i;
+            return &s->stock.items[i];
+        }
+    return NULL;
+}
+
+/* When each value last changed: prev's time when prev had the same value. */
+static void carry_times(cap_snap *s, const cap_snap *prev, long long now_ns)
+{
+    for (size_t i = 0; i < s->zones.n; i++) {
+        const api_zone *z = &s->zones.items[i], *was;
+        size_t k;
+        s->zone_changed_ns[i] = now_ns;
+        if (prev && (was = cap_snap_zone(prev, str(z->zone), &k)) &&
+            strcmp(str(was->name), str(z->name)) == 0)
+            s->zone_changed_ns[i] = prev->zone_changed_ns[k];
+    }
+    for (size_t i = 0; i < s->stock.n; i++) {
+        const api_gpu_stock *g = &s->stock.items[i];
+        s->stock_changed_ns[i] = now_ns;
+        if (!prev)
+            continue;
+        for (size_t k = 0; k < prev->stock.n; k++) {
+            const api_gpu_stock *w = &prev->stock.items[k];
+            if (cmp_stock(g, w) == 0) {
+                if (w->count == g->count)
+                    s->stock_changed_ns[i] = prev->stock_changed_ns[k];
+                break;
+            }
+        }
+    }
+}
+
+cache_obj *cap_snap_build(api_zone_list *zones, api_inventory *stock, const cap_snap *prev,
+                          uint64_t generation, long long fetched_at, long long started_ms,
+                          long long now_ns)
+{
+    cap_snap_obj *so = calloc(1, sizeof *so);
+    if (so) {
+        so->snap.zone_changed_ns = calloc(zones->n + 1, sizeof *so->snap.zone_changed_ns);
+        so->snap.stock_changed_ns = calloc(stock->n + 1, sizeof *so->snap.stock_changed_ns);
+    }
+    if (!so || !so->snap.zone_changed_ns || !so->snap.stock_changed_ns) {
+        if (so) {
+            free(so->snap.zone_changed_ns);
+            free(so->snap.stock_changed_ns);
+        }
+        free(so);
+        api_zone_list_free(zones);
+        api_inventory_free(stock);
+        return NULL;
+    }
+    cache_obj_init(&so->hdr, cap_snap_destroy);
+    cap_snap *s = &so->snap;
+    s->zones = *zones;
+    s->stock = *stock;
+    memset(zones, 0, sizeof *zones);
+    memset(stock, 0, sizeof *stock);
+    s->generation = generation;
+    s->fetched_at = fetched_at;
+    s->started_ms = started_ms;
+    if (s->zones.n > 1)
+        qsort(s->zones.items, s->zones.n, sizeof *s->zones.items, cmp_zone);
+    if (s->stock.n > 1)
+        qsort(s->stock.items, s->stock.n, sizeof *s->stock.items, cmp_stock);
+    carry_times(s, prev, now_ns);
+    return &so->hdr;
+}
