@@ -17,13 +17,15 @@ fs_mount -o ttl=1
 
 # ---- the root ----
 expect_eq "root lists the contract's entries" \
-  "$(ls "$MNT" | tr '\n' ' ')" "by-name error images instances metrics platform-images "
-for d in instances by-name images platform-images; do
+  "$(ls "$MNT" | tr '\n' ' ')" \
+  "by-gpu by-name by-state by-zone ctl error events images instances metrics platform-images ssh_config zones "
+for d in instances by-name by-state by-gpu by-zone images platform-images zones; do
   expect_eq "$d/ is a directory 0555" "$(stat -c '%F %a' "$MNT/$d")" "directory 555"
 done
-for f in error metrics; do
+for f in error metrics events ssh_config; do
   expect_eq "/$f is a regular file 0444" "$(test -f "$MNT/$f" && stat -c %a "$MNT/$f")" "444"
 done
+expect_eq "/ctl is a regular file 0644" "$(test -f "$MNT/ctl" && stat -c %a "$MNT/ctl")" "644"
 expect_eq "/error is empty before any failure" "$(stat -c %s "$MNT/error")" "0"
 expect_eq "mount root is 0555" "$(stat -c %a "$MNT")" "555"
 

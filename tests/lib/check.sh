@@ -66,6 +66,9 @@ errno_text() {
     EEXIST) echo "File exists" ;;
     ENOSPC) echo "No space left on device" ;;
     EINTR) echo "Interrupted system call" ;;
+    EISDIR) echo "Is a directory" ;;
+    ENOTDIR) echo "Not a directory" ;;
+    ENOTEMPTY) echo "Directory not empty" ;;
     *) echo "$1" ;;
   esac
 }

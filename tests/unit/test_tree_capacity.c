@@ -103,8 +103,7 @@ static void test_password_never_shown(void **state)
     assert_int_equal(stat_path(e, "/instances/uhost-a/password", &a), 0);
     assert_int_equal(a.mode, 0200);
     assert_int_equal(a.size, 0);
-    tree_blob *b = NULL;
-    assert_int_equal(tree_stat(e->t, "/instances/uhost-a/password", &a, &b), -EACCES);
+    assert_file(e, "/instances/uhost-a/password", ""); /* the glue refuses reads: mode 0200 */
     char text[64];
     snprintf(text, sizeof text, "%s\n", secret);
     assert_int_equal(write_str(e, "/instances/uhost-a/password", text), (long)strlen(text));
