@@ -71,13 +71,13 @@ show 'ls -l by-name/ | head -5'
 show "cat instances/$id/ctl"
 show "echo reboot > instances/$id/ctl"
 show "cat instances/$id/status"
-printf '\n(waiting for the reboot to finish...)\n'
-for _ in $(seq 1 100); do
-  [ "$(cat "$mnt/instances/$id/status")" = Running ] && break
-  sleep 0.2
-done
-show "cat instances/$id/status"
+show "echo 'wait Running 60' > instances/$id/ctl && cat instances/$id/status"
 show "echo reboot > instances/$id/ctl; echo reboot > instances/$id/ctl; cat instances/$id/error"
+show 'grep -H . zones/*/gpus/4090'
+show "echo +2h > instances/$id/stop_at; date -d @\$(cat instances/$id/stop_at)"
+show "echo none > instances/$id/stop_at; cat instances/$id/price instances/$id/disks"
+show "cat instances/$id/log"
+show 'tail -n 6 events'
 making=$(cd "$mnt/images" && for d in *; do [ "$(cat "$d/status")" = Making ] && { echo "$d"; break; }; done || true)
 if [ -n "$making" ]; then
   show "cat images/$making/name images/$making/progress images/$making/remaining"
