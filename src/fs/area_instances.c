@@ -148,8 +148,26 @@ static int list_instances(tree *t, tree_fill_fn fill, void *ctx, long long *vali
     return rc;
 }
 
-/* The files of one instance, all from one snapshot. */
-static int list_instance(tree *t, const char *uhost_id, tree_fill_fn fill, void *ctx,
+/* apps/: a file per application (a name the API repeats, once). */
+static int fill_apps(tree *t, const inst_snap *snap, const api_instance *i, tree_fill_fn fill,
+                     void *ctx)
+{
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < render_app_count(i); k++) {
+        char name[256];
+        render_app_file_name(&i->apps[k], name, sizeof name);
+        node_attr a;
+        if (!name[0] || render_app_find(i, name) != &i->apps[k])
+            continue;
+        rc = app_file(t, snap, i, name, &a, NULL);
+        if (rc == 0)
+            rc = fill(ctx, name, &a);
+    }
+    return rc;
+}
+
+/* The files of one instance, or of its apps/, all from one snapshot. */
+static int list_instance(tree *t, const char *uhost_id, bool apps, tree_fill_fn fill, void *ctx,
                          long long *valid_ms)
 {
     inst_snap *snap;
@@ -158,36 +176,13 @@ static int list_instance(tree *t, const char *uhost_id, tree_fill_fn fill, void 
     if (rc)
         return rc;
     *valid_ms = tree_valid_ms(t, snap->started_ms);
-    for (const file_def *f = render_instance_files; rc == 0 && f->name; f++) {
+    if (apps)
+        rc = fill_apps(t, snap, i, fill, ctx);
+    for (const file_def *f = render_instance_files; !apps && rc == 0 && f->name; f++) {
         node_attr a;
         rc = instance_file(t, snap, i, f, &a, NULL);
         if (rc == 0)
             rc = fill(ctx, f->name, &a);
-    }
-    inst_snap_put(snap);
-    return rc;
-}
-
-/* apps/: a file per application. */
-static int list_apps(tree *t, const char *uhost_id, tree_fill_fn fill, void *ctx,
-                     long long *valid_ms)
-{
-    inst_snap *snap;
-    const api_instance *i;
-    int rc = tree_get_instance(t, uhost_id, &snap, &i);
-    if (rc)
-        return rc;
-    *valid_ms = tree_valid_ms(t, snap->started_ms);
-    for (size_t k = 0; rc == 0 && k < render_app_count(i); k++) {
-        char name[256];
-        render_app_file_name(&i->apps[k], name, sizeof name);
-        node_attr a;
-        if (name[0] && render_app_find(i, name) == &i->apps[k]) /* a repeated name: once */
-            rc = app_file(t, snap, i, name, &a, NULL);
-        else
-            continue;
-        if (rc == 0)
-            rc = fill(ctx, name, &a);
     }
     inst_snap_put(snap);
     return rc;
@@ -199,9 +194,9 @@ static int instances_readdir(tree *t, const tree_path *p, tree_fill_fn fill, voi
     if (p->n == 1)
         return list_instances(t, fill, ctx, valid_ms);
     if (p->n == 2 && control_valid_id(p->part[1]))
-        return list_instance(t, p->part[1], fill, ctx, valid_ms);
+        return list_instance(t, p->part[1], false, fill, ctx, valid_ms);
     if (p->n == 3 && control_valid_id(p->part[1]) && strcmp(p->part[2], "apps") == 0)
-        return list_apps(t, p->part[1], fill, ctx, valid_ms);
+        return list_instance(t, p->part[1], true, fill, ctx, valid_ms);
     node_attr a;
     int rc = instances_stat(t, p, &a, NULL);
     return rc ? rc : -ENOTDIR;
