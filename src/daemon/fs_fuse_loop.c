@@ -12,12 +12,16 @@
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "fs_fuse.h"
@@ -74,6 +78,43 @@ static void stop_stopper(stopper *s, pthread_t th)
     pthread_join(th, NULL);
 }
 
+/* auto_unmount after a kill -9 or a crash. fusermount3 (3.14, and libfuse's
+ * master too) waits for EOF on the socket libfuse keeps open in this process
+ * and then unmounts only when opening the mountpoint fails with ENOTCONN,
+ * i.e. when the connection is already gone. But when a process dies, its
+ * descriptors are closed in ascending order and the files released in the
+ * reverse order (task_work is LIFO), with reschedule points between them;
+ * libfuse's socket (socketpair before the fd of /dev/fuse arrives, then the
+ * lower end closed, so the device gets the lower number) is released first.
+ * Under load fusermount3 then runs its check while the connection is still
+ * alive: its open() sends OPENDIR, the release of /dev/fuse aborts it with
+ * ECONNABORTED, and fusermount3 exits without unmounting, leaving a dead
+ * mount ("Transport endpoint is not connected").
+ *
+ * A duplicate of the device's descriptor above every descriptor open now,
+ * that socket's included, makes the device's last reference the one closed
+ * last and so released first: the connection is gone before fusermount3
+ * hears of the death. Closed again before our own unmount (fs_fuse_serve),
+ * so that libfuse's closing of the device still ends the connection. */
+static int dup_fd_above_all(int fd)
+{
+    int top = fd;
+    DIR *d = opendir("/proc/self/fd");
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            char *end;
+            long n = strtol(e->d_name, &end, 10);
+            if (*end == '\0' && end != e->d_name && n > top && n < INT_MAX)
+                top = (int)n;
+        }
+        closedir(d);
+    } else {
+        top = fd + 64; /* no /proc: far enough above what start-up opened */
+    }
+    return fcntl(fd, F_DUPFD_CLOEXEC, top + 1);
+}
+
 static int run_loop(struct fuse_session *se, const fs_fuse_args *fa)
 {
     if (fa->cl.singlethread)
@@ -101,10 +142,15 @@ int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
     int status = 0;
     stopper s = {.se = *se, .client = ctx->client};
     pthread_t th;
+    int dev_last = -1;
     if (fuse_session_mount(*se, cl->mountpoint) != 0) {
         status = 4;
         goto out_destroy;
     }
+    dev_last = dup_fd_above_all(fuse_session_fd(*se));
+    if (dev_last < 0)
+        log_warn("cannot duplicate the FUSE device (%s): after a kill -9 the mount may stay",
+                 strerror(errno));
     if (fuse_daemonize(cl->foreground) != 0) { /* threads come after the fork */
         status = 5;
         goto out_unmount;
@@ -123,6 +169,8 @@ int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
     drain(userdata);
     stop_stopper(&s, th);
 out_unmount:
+    if (dev_last >= 0)
+        close(dev_last);
     fuse_session_unmount(*se);
 out_destroy:
     fuse_session_destroy(*se);
