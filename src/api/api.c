@@ -399,8 +399,8 @@ static void attempt_reset(attempt_state *a)
 }
 
 /* One attempt: send, then read the body as an API answer when there is one. */
-static void attempt_once(api_client *c, const char *body, long timeout_ms, const secrets *z,
-                         attempt_state *a)
+static void attempt_once(api_client *c, const char *body, bool mutating, long timeout_ms,
+                         const secrets *z, attempt_state *a)
 {
     attempt_reset(a);
     a->timeout_ms = timeout_ms;
@@ -413,6 +413,7 @@ static void attempt_once(api_client *c, const char *body, long timeout_ms, const
         .connect_timeout_ms =
             c->connect_timeout_ms < timeout_ms ? c->connect_timeout_ms : timeout_ms,
         .max_body = c->max_body,
+        .mutating = mutating,
     };
     int rc = c->ops->perform(c->ops_ctx, &req, &a->resp);
     if (rc < 0 && a->resp.failure == TRANSPORT_OK) {
@@ -464,7 +465,7 @@ static int run_attempts(api_client *c, const char *action, const char *body, boo
         long timeout = c->timeout_ms < left ? c->timeout_ms : left;
         if (timeout < 1)
             timeout = 1;
-        attempt_once(c, body, timeout, z, &a);
+        attempt_once(c, body, mutating, timeout, z, &a);
         verdict = retry_classify(mutating, a.resp.failure, a.resp.http_status, a.retcode);
         if (verdict != RETRY_AGAIN || attempt >= c->max_attempts)
             break;

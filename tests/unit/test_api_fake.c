@@ -160,6 +160,10 @@ static void test_every_action(void **state)
     expect_param(f, 8, "ImageType", "App");
     expect_param(f, 8, "CompShareImageId", "p2");
     assert_int_equal(f->n_sent, 9);
+    /* the transport is told which requests change state (it never sends
+     * those on a reused connection, see transport.h) */
+    for (size_t i = 0; i < f->n_sent; i++)
+        assert_int_equal(f->sent[i].mutating, i <= 4);
     fx_free(fx);
 }
 
