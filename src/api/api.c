@@ -451,9 +451,16 @@ static void attempt_once(api_client *c, const char *body, bool mutating, long ti
 /* Run attempts until done, ambiguous, or out of attempts or time. Fills err
  * and returns 0 or a negative errno; on success *answer is the parsed body. */
 static int run_attempts(api_client *c, const char *action, const char *body, bool mutating,
-                        const secrets *z, cJSON **answer, api_error *err)
+                        long long deadline_ms, const secrets *z, cJSON **answer, api_error *err)
 {
     long long start = c->ops->now_ms(c->ops_ctx);
+    long long end = start + c->budget_ms; /* no attempt lasts past this */
+    if (deadline_ms > 0 && deadline_ms < end)
+        end = deadline_ms;
+    if (end - start < 1)
+        return api_local_error(err, action, -ETIMEDOUT,
+                               "%s not sent: the listing's retry budget of %ld ms is spent",
+                               action, c->budget_ms);
     unsigned seed = (atomic_fetch_add(&c->jitter_seq, 1u) + 1u) * 2654435761u ^
                     (unsigned)clock_wall_ms();
     attempt_state a = {.retcode = -1};
@@ -461,7 +468,7 @@ static int run_attempts(api_client *c, const char *action, const char *body, boo
     int attempt = 0;
     for (;;) {
         attempt++;
-        long left = c->budget_ms - (long)(c->ops->now_ms(c->ops_ctx) - start);
+        long left = (long)(end - c->ops->now_ms(c->ops_ctx));
         long timeout = c->timeout_ms < left ? c->timeout_ms : left;
         if (timeout < 1)
             timeout = 1;
@@ -470,7 +477,7 @@ static int run_attempts(api_client *c, const char *action, const char *body, boo
         if (verdict != RETRY_AGAIN || attempt >= c->max_attempts)
             break;
         long wait = retry_backoff_ms(attempt, BACKOFF_BASE_MS, BACKOFF_MAX_MS, &seed);
-        left = c->budget_ms - (long)(c->ops->now_ms(c->ops_ctx) - start);
+        left = (long)(end - c->ops->now_ms(c->ops_ctx));
         long min_attempt = c->timeout_ms < MIN_ATTEMPT_MS ? c->timeout_ms : MIN_ATTEMPT_MS;
         if (left - wait < min_attempt)
             break;
@@ -530,7 +537,16 @@ static void form_value_of(const char *body, const char *name, char *out, size_t 
     }
 }
 
+long api_client_budget_ms(const api_client *c) { return c->budget_ms; }
+long long api_client_now_ms(const api_client *c) { return c->ops->now_ms(c->ops_ctx); }
+
 int api_call(api_client *c, params *p, bool mutating, cJSON **json, api_error *err)
+{
+    return api_call_until(c, p, mutating, 0, json, err);
+}
+
+int api_call_until(api_client *c, params *p, bool mutating, long long deadline_ms, cJSON **json,
+                   api_error *err)
 {
     api_error scratch;
     if (!err)
@@ -571,7 +587,7 @@ int api_call(api_client *c, params *p, bool mutating, cJSON **json, api_error *e
         api_local_error(err, action, rc, "cannot build the %s request: %s", action,
                         strerror(-rc));
     else
-        rc = run_attempts(c, action, body, mutating, &z, &answer, err);
+        rc = run_attempts(c, action, body, mutating, deadline_ms, &z, &answer, err);
     /* Backstop: the texts were redacted whole on the way in (attempt_once);
      * this catches a secret that reached the message some other way. */
     char raw[sizeof err->message];
