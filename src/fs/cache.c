@@ -42,6 +42,15 @@
  * with the hold, all of them fail with the fetch that just failed. */
 #define FAIL_HOLD_MS 1000
 
+/* A lookup by ID of an image the fresh listing does not hold costs an API
+ * call, and any user of an allow_other mount can ask for any name under
+ * images/: at most LOOKUPS_PER_WINDOW such lookups start per window (ttl, at
+ * least LOOKUP_WINDOW_MIN_MS); beyond them an unlisted ID is answered from
+ * the listing alone, ENOENT. Answers, "does not exist" too, are cached for
+ * ttl per ID, and concurrent lookups of one ID share one call. */
+#define LOOKUPS_PER_WINDOW 10
+#define LOOKUP_WINDOW_MIN_MS 1000
+
 /* One fetch, shared by the reader that started it and every reader that
  * waits for it. Freed by whoever drops the last reference (under c->mu). */
 typedef struct flight {
@@ -110,6 +119,8 @@ struct cache {
      * from a fetch with a higher ticket than recorded here. */
     stale_id *stale;
     size_t n_stale, cap_stale;
+    long long lookup_window_start; /* LOOKUPS_PER_WINDOW */
+    unsigned lookups_started;
     _Atomic uint64_t hits, misses, fetches, fetch_errors;
 };
 
@@ -330,6 +341,20 @@ static entry *entry_for(cache *c, kind k, const char *key, long long now, bool c
 
 /* ---- single flight (under c->mu) ---- */
 
+/* Whether one more lookup of an unlisted image may start now (and counts it). */
+static bool lookup_allowed(cache *c, long long now)
+{
+    long long window = c->ttl_ms > LOOKUP_WINDOW_MIN_MS ? c->ttl_ms : LOOKUP_WINDOW_MIN_MS;
+    if (c->lookups_started == 0 || now - c->lookup_window_start >= window) {
+        c->lookup_window_start = now;
+        c->lookups_started = 0;
+    }
+    if (c->lookups_started >= LOOKUPS_PER_WINDOW)
+        return false;
+    c->lookups_started++;
+    return true;
+}
+
 static bool entry_fresh(const cache *c, const entry *e, long long now)
 {
     /* age counts from when the fetch started: the data may be that old */
@@ -448,6 +473,10 @@ static int cache_read(cache *c, kind k, const char *key, uint64_t min_ticket, ca
         f->refs++; /* join the fetch in flight */
         while (!f->done)
             pthread_cond_wait(&f->done_cv, &c->mu);
+    } else if (k == K_LOOKUP && !lookup_allowed(c, now)) {
+        pthread_mutex_unlock(&c->mu);
+        set_error(err, -ENOENT, "not listed, and too many lookups of unlisted images just now");
+        return -ENOENT;
     } else {
         /* none, or one that started before an invalidation: start our own */
         f = calloc(1, sizeof *f);

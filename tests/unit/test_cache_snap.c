@@ -71,6 +71,37 @@ static void test_custom_image_by_id(void **state)
     assert_int_equal(fake_calls(F_FIND), 5);
 }
 
+/* Lookups of unlisted IDs are what any user can make the mount pay for: at
+ * most 10 start per ttl window; beyond them an unlisted ID is ENOENT from the
+ * listing alone, while listed images and answers already cached still work. */
+static void test_unlisted_lookups_limited(void **state)
+{
+    api_image im;
+    api_error err;
+    assert_int_equal(cache_get_custom_image(C, "img-hidden", &im, NULL, NULL), 0);
+    api_image_free(&im);
+    for (int i = 0; i < 500; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "img-random-%d", i);
+        assert_int_equal(cache_get_custom_image(C, id, &im, NULL, &err), -ENOENT);
+    }
+    assert_int_equal(fake_calls(F_FIND), 10);
+    assert_int_equal(cache_get_custom_image(C, "img-hidden", &im, NULL, NULL), 0); /* cached */
+    api_image_free(&im);
+    assert_int_equal(cache_get_custom_image(C, "img-a", &im, NULL, NULL), 0); /* listed */
+    api_image_free(&im);
+    assert_int_equal(fake_calls(F_FIND), 10);
+
+    advance(TTL_MS); /* a new window: ten more */
+    for (int i = 0; i < 500; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "img-other-%d", i);
+        assert_int_equal(cache_get_custom_image(C, id, &im, NULL, &err), -ENOENT);
+    }
+    assert_int_equal(fake_calls(F_FIND), 20);
+    assert_int_equal(fake_calls(F_CUSTOM), 2); /* one listing per ttl */
+}
+
 /* ---- by-name links ---- */
 
 static const api_instance *link(const inst_snap *s, const char *name)
@@ -159,6 +190,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_image_lists_sorted_and_cached),
         T(test_custom_image_by_id),
+        T(test_unlisted_lookups_limited),
         T(test_by_name_escaping_and_collisions),
         T(test_by_name_suffixed_clashes_with_bare),
         T(test_old_snapshot_valid_after_newer_published),
