@@ -10,6 +10,7 @@ COMPSHAREFS_PACKAGES=(
   clang libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes
   curl procps util-linux     # curl talks to /_sim/stats; ps, mountpoint
   rsync                      # the shell-tools test copies a tree with it
+  gdb                        # gcore: the core-dump test searches a daemon's core for the key
 )
 
 install_deps() {

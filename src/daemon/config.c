@@ -584,13 +584,19 @@ int config_resolve(const config_options *opt, const char *home,
     return rc;
 }
 
+void fs_config_forget_private_key(fs_config *c)
+{
+    if (c->private_key)
+        OPENSSL_cleanse(c->private_key, strlen(c->private_key));
+    free(c->private_key);
+    c->private_key = NULL;
+}
+
 void fs_config_free(fs_config *c)
 {
     if (!c)
         return;
-    if (c->private_key)
-        OPENSSL_cleanse(c->private_key, strlen(c->private_key));
-    free(c->private_key);
+    fs_config_forget_private_key(c);
     free(c->public_key);
     free(c->endpoint);
     free(c->region);

@@ -205,7 +205,10 @@ int main(int argc, char **argv)
         .on_call = on_api_call, .hook_ctx = call_metrics,
     };
     int err = 0;
-    if (!(client = api_new(&acfg, &err))) {
+    client = api_new(&acfg, &err);
+    fs_config_forget_private_key(&cfg); /* the client has its own, undumpable copy */
+    acfg.private_key = NULL;
+    if (!client) {
         fprintf(stderr, "compsharefs: cannot use endpoint %s: %s\n", cfg.endpoint, strerror(-err));
         goto out;
     }
