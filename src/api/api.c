@@ -251,14 +251,16 @@ static void secrets_add(secrets *z, const char *s, size_t min_len)
 }
 
 /* text with every secret replaced by "[redacted]", into out when out is not
- * NULL; returns the length of the result. */
+ * NULL; returns the length of the result. Secrets are matched ignoring case:
+ * a server may echo the hex signature in upper case (the API accepts both),
+ * and a key or password that differs only in case is no less revealing. */
 static size_t redact_into(char *out, const char *text, const secrets *z)
 {
     static const char mark[] = "[redacted]";
     size_t n = 0;
     for (const char *s = text; *s;) {
         int k = 0;
-        while (k < z->n && strncmp(s, z->s[k], z->len[k]) != 0)
+        while (k < z->n && strncasecmp(s, z->s[k], z->len[k]) != 0)
             k++;
         if (k < z->n) {
             if (out)
