@@ -96,33 +96,51 @@ static void secret_free(char *p, size_t len)
 
 /* ---- construction ---- */
 
-/* Check the endpoint is an http(s) URL with a host, and make the form shown
- * in messages (without any user:password@). */
-static int parse_endpoint(const char *url, char **shown)
+/* url as shown in messages and logs (see api.h); *http tells whether its
+ * scheme is http or https. */
+static char *show_url(const char *url, bool *http)
 {
+    *http = false;
     CURLU *u = curl_url();
     if (!u)
-        return -ENOMEM;
-    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
-    int rc = -EINVAL;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        return NULL;
+    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *shown = NULL;
+    if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0) &&
         curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host[0]) {
         curl_url_get(u, CURLUPART_PORT, &port, 0);
         curl_url_get(u, CURLUPART_PATH, &path, 0);
         bool bare = !path || strcmp(path, "/") == 0;
-        rc = asprintf(shown, "%s://%s%s%s%s", scheme, host, port ? ":" : "", port ? port : "",
-                      bare ? "" : path) < 0
-                 ? -ENOMEM
-                 : 0;
+        if (asprintf(&shown, "%s://%s%s%s%s", scheme, host, port ? ":" : "", port ? port : "",
+                     bare ? "" : path) < 0)
+            shown = NULL;
+        *http = strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0;
     }
     curl_free(scheme);
     curl_free(host);
     curl_free(port);
     curl_free(path);
     curl_url_cleanup(u);
-    return rc;
+    return shown;
+}
+
+char *api_endpoint_shown(const char *url)
+{
+    bool http;
+    return url ? show_url(url, &http) : NULL;
+}
+
+/* Check the endpoint is an http(s) URL with a host, and make the form shown
+ * in messages (without any user:password@). */
+static int parse_endpoint(const char *url, char **shown)
+{
+    bool http;
+    *shown = show_url(url, &http);
+    if (*shown && http)
+        return 0;
+    free(*shown);
+    *shown = NULL;
+    return -EINVAL;
 }
 
 api_client *api_new(const api_config *cfg, int *err)

@@ -441,6 +441,26 @@ static void test_error_messages(void **state)
     fx_free(fx);
 }
 
+/* Endpoints are shown without user:password@, query or fragment, whatever
+ * their scheme; what is not a URL with a host is not shown at all. */
+static void test_endpoint_shown(void **state)
+{
+    static const char *const cases[][2] = {
+        {"http://user:hunter2@127.0.0.1:8080/", "http://127.0.0.1:8080"},
+        {"https://USER@api.compshare.cn/v1?key=hunter2#x", "https://api.compshare.cn/v1"},
+        {"ftp://a:hunter2@host.test", "ftp://host.test"},
+        {"https://api.compshare.cn", "https://api.compshare.cn"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *shown = api_endpoint_shown(cases[i][0]);
+        assert_non_null(shown);
+        assert_string_equal(shown, cases[i][1]);
+        free(shown);
+    }
+    assert_null(api_endpoint_shown("not a url"));
+    assert_null(api_endpoint_shown("http://"));
+}
+
 /* A server echoing the request must not get the signature into error files. */
 static char *echo_signature(fake_net *f, const params *request, fake_reply *reply)
 {
@@ -666,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_attempts_bounded),
         cmocka_unit_test(test_budget_bounded),
         cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_endpoint_shown),
         cmocka_unit_test(test_signature_redacted),
         cmocka_unit_test(test_no_piece_of_a_cut_signature),
         cmocka_unit_test(test_password_redacted),
