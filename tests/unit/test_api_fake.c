@@ -431,6 +431,16 @@ static void test_error_messages(void **state)
     assert_string_equal(err.message, "InvalidInstanceState:  line two");
     fx_free(fx);
 
+    /* C1 controls (U+0080..U+009F; U+009B is a terminal's CSI), escaped in
+     * JSON or sent raw, reach no error file: spaces instead */
+    fx = fx_new();
+    c = fx_client(fx);
+    fake_ok(&fx->net, "{\"RetCode\":8041,\"Message\":\"state\\u009b31m red\\u0085\xc2\x9b"
+                      "2J end\"}");
+    assert_int_equal(api_start(c, "cn-wlcb-01", "uhost-1", &err), -EPERM);
+    assert_string_equal(err.message, "state 31m red  2J end");
+    fx_free(fx);
+
     /* an HTML error page is named by its status */
     fx = fx_new();
     c = fx_client(fx);
