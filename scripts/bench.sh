@@ -17,7 +17,7 @@ export COMPSHARE_SIM=$top/build/sim/compshare-sim COMPSHAREFS_BIN=$top/build/src
 . tests/integration/lib.sh
 require_fuse
 
-only=${BENCH_ONLY:-1 2 3 4 5}
+only=${BENCH_ONLY:-1 2 3 4 5 6}
 wanted() { [[ " $only " == *" $1 "* ]]; }
 now() { date +%s.%N; }
 elapsed() { awk "BEGIN{print $2 - $1}"; }
@@ -25,6 +25,8 @@ fmt() { awk "BEGIN{printf \"%.${2:-2}f\", $1}"; }
 row() { printf '  %-44s %s\n' "$1" "$2"; }
 restart() { fs_unmount; sim_stop; sim_start "$@"; }
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
+# CPU time of a process so far (user + system), in ms, from /proc/PID/stat.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 
 echo "compsharefs benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 
@@ -38,16 +40,25 @@ if wanted 1; then
   cp "$MNT/instances/$id/status" "$shm/status"
   hello=$T_WORK/hello
   mkdir -p "$hello"
-  build/tests/bench_hellofs "$hello"
+  build/tests/bench_hellofs -f "$hello" 2>/dev/null &
+  hello_pid=$!
+  until mountpoint -q "$hello"; do sleep 0.05; done
   build/tests/bench_readloop "$MNT/instances/$id/status" 2000 >/dev/null # warm-up
   read -r t_tmpfs _ < <(build/tests/bench_readloop "$shm/status" 50000)
+  c0=$(cpu_ms "$hello_pid")
   read -r t_hello _ < <(build/tests/bench_readloop "$hello/status" 20000)
+  c_hello=$(awk "BEGIN{print ($(cpu_ms "$hello_pid") - $c0) / 20}")
+  c0=$(cpu_ms "$FS_PID")
   read -r t_fs bytes < <(build/tests/bench_readloop "$MNT/instances/$id/status" 20000)
+  c_fs=$(awk "BEGIN{print ($(cpu_ms "$FS_PID") - $c0) / 20}")
   fusermount3 -u "$hello"
+  wait "$hello_pid"
   rm -rf "$shm"
   row "tmpfs (baseline)" "$(fmt "$t_tmpfs/1000" 1) us"
   row "minimal FUSE hello filesystem" "$(fmt "$t_hello/1000" 1) us  = $(fmt "$t_hello/$t_tmpfs" 1)x tmpfs"
   row "compsharefs ($bytes bytes)" "$(fmt "$t_fs/1000" 1) us  = $(fmt "$t_fs/$t_tmpfs" 1)x tmpfs, $(fmt "$t_fs/$t_hello" 2)x hello"
+  row "daemon CPU per 1000 reads: hello (baseline)" "$(fmt "$c_hello" 0) ms"
+  row "daemon CPU per 1000 reads: compsharefs" "$(fmt "$c_fs" 0) ms = $(fmt "$c_fs/($c_hello+0.001)" 2)x hello"
 fi
 
 if wanted 2; then
@@ -128,4 +139,36 @@ if wanted 5; then
   big=$(rss_kb "$FS_PID")
   row "10 instances listed (baseline)" "$((small / 1024)) MiB"
   row "$n instances listed" "$((big / 1024)) MiB ($(( (big - small) * 1024 / (n > 10 ? n - 10 : 1) )) bytes per instance)"
+fi
+
+if wanted 6; then
+  echo
+  fleet=${BENCH_FLEET:-500} # 500: 438 instances in the region
+  echo "6. resident memory after a load: $((fleet - fleet / 8)) instances, ttl=2, for 15 s 16 readers"
+  echo "   of every file and 4 writers renaming (each rename refreshes the listing)"
+  restart --instances "$fleet" --time-scale 100
+  fs_mount -o ttl=2
+  ids=($(ls "$MNT/instances"))
+  cat "$MNT"/instances/*/* >/dev/null 2>&1
+  idle=$(rss_kb "$FS_PID")
+  load=()
+  for _ in $(seq 1 16); do
+    timeout 15 bash -c 'while :; do cat "$1"/instances/*/* >/dev/null 2>&1; done' _ "$MNT" &
+    load+=($!)
+  done
+  for w in 0 1 2 3; do
+    timeout 15 bash -c 'n=0; while :; do echo "bench-w$2-$n" >"$1/name" 2>/dev/null && n=$((n + 1)) && echo $n >"$3"; done' \
+      _ "$MNT/instances/${ids[$w]}" "$w" "$T_WORK/writes.$w" &
+    load+=($!)
+  done
+  c0=$(cpu_ms "$FS_PID")
+  wait "${load[@]}"
+  busy=$(awk "BEGIN{print ($(cpu_ms "$FS_PID") - $c0) / 1000}")
+  after=$(rss_kb "$FS_PID")
+  writes=$(cat "$T_WORK"/writes.* 2>/dev/null | awk '{s += $1} END {print s + 0}')
+  sleep 12 # past the trim interval: what a quiet daemon gives back
+  later=$(rss_kb "$FS_PID")
+  row "after the first listing (baseline)" "$((idle / 1024)) MiB"
+  row "right after the load" "$((after / 1024)) MiB = $(fmt "$after/$idle" 1)x baseline; $writes renames, $(fmt "$busy" 1) s daemon CPU"
+  row "12 s later, idle" "$((later / 1024)) MiB = $(fmt "$later/$idle" 1)x baseline"
 fi

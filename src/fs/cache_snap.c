@@ -6,13 +6,13 @@
  * any lock; it is freed when its last reference is dropped. */
 #include "cache_snap.h"
 
-#include <malloc.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "by_name.h"
+#include "trim.h"
 
 #define container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
 
@@ -40,23 +40,10 @@ void cache_obj_unref(cache_obj *o)
 
 /* ---- instances ---- */
 
-/* Instances in a snapshot from which freeing it is worth a malloc_trim. */
-#define SNAP_TRIM_THRESHOLD 500
-
 typedef struct inst_snap_obj {
     cache_obj hdr;
     inst_snap snap;
 } inst_snap_obj;
-
-/* Decoding a large fleet's JSON pages, and dropping its previous snapshot,
- * leave megabytes of freed memory scattered over several malloc arenas,
- * which glibc keeps; give them back, once per refresh (10 000 instances:
- * about 190 MiB resident without this, under 50 MiB with it). */
-static void trim_if_large(size_t instances)
-{
-    if (instances >= SNAP_TRIM_THRESHOLD)
-        malloc_trim(0);
-}
 
 static void inst_snap_destroy(cache_obj *o)
 {
@@ -68,7 +55,7 @@ static void inst_snap_destroy(cache_obj *o)
     free(so->snap.link_names);
     free(so->snap.link_targets);
     free(so);
-    trim_if_large(n);
+    trim_note_freed(n); /* trim.c decides when the memory goes back */
 }
 
 inst_snap *inst_snap_of(cache_obj *o) { return &container_of(o, inst_snap_obj, hdr)->snap; }
@@ -111,7 +98,7 @@ cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long lo
         inst_snap_destroy(&so->hdr);
         return NULL;
     }
-    trim_if_large(so->snap.list.n); /* the decoded pages were freed just before */
+    trim_note_freed(so->snap.list.n); /* the decoded pages were freed just before */
     return &so->hdr;
 }
 
