@@ -479,8 +479,8 @@ static int run_attempts(api_client *c, const char *action, const char *body, boo
         end = deadline_ms;
     if (end - start < 1)
         return api_local_error(err, action, -ETIMEDOUT,
-                               "%s not sent: the listing's retry budget of %ld ms is spent",
-                               action, c->budget_ms);
+                               "%s not sent: the listing's retry budget of %ld ms is spent", action,
+                               c->budget_ms);
     unsigned seed = (atomic_fetch_add(&c->jitter_seq, 1u) + 1u) * 2654435761u ^
                     (unsigned)clock_wall_ms();
     attempt_state a = {.retcode = -1};

@@ -92,8 +92,8 @@ static void *page_worker(void *arg)
 
         cJSON *answer = NULL;
         api_error err;
-        int rc = fetch_page(pg->c, pg->action, pg->fill, pg->arg, pg->deadline, index, &answer,
-                            &err);
+        int rc =
+            fetch_page(pg->c, pg->action, pg->fill, pg->arg, pg->deadline, index, &answer, &err);
         pthread_mutex_lock(&pg->lock);
         if (rc && !pg->rc) {
             pg->rc = rc;
@@ -171,8 +171,13 @@ static int fetch_all_pages(api_client *c, const char *action, fill_fn fill, cons
         }
         n_pages = (size_t)want;
     }
-    pager pg = {.c = c, .action = action, .fill = fill, .arg = arg, .set_key = set_key,
-                .deadline = deadline, .n_pages = n_pages};
+    pager pg = {.c = c,
+                .action = action,
+                .fill = fill,
+                .arg = arg,
+                .set_key = set_key,
+                .deadline = deadline,
+                .n_pages = n_pages};
     pg.pages = calloc(n_pages, sizeof *pg.pages);
     if (!pg.pages) {
         cJSON_Delete(first);

@@ -504,8 +504,8 @@ static int resolve_settings(resolver *r, const config_options *opt)
     } else if (!valid_endpoint(v)) {
         char *shown = api_endpoint_shown(v); /* never its user:password@ */
         why_set(r->why, r->why_len, -EINVAL,
-                "endpoint %s%s%s(from %s) must be an http:// or https:// URL",
-                shown ? "\"" : "", shown ? shown : "", shown ? "\" " : "", from);
+                "endpoint %s%s%s(from %s) must be an http:// or https:// URL", shown ? "\"" : "",
+                shown ? shown : "", shown ? "\" " : "", from);
         free(shown);
         return -EINVAL;
     }

@@ -24,8 +24,7 @@
 /* Characters written as %XX, one escape per byte of their UTF-8 form. */
 static bool escaped(unsigned cp)
 {
-    return cp == '/' || cp == '%' || cp == '@' || utf8_is_control(cp) ||
-           utf8_is_bidi_control(cp);
+    return cp == '/' || cp == '%' || cp == '@' || utf8_is_control(cp) || utf8_is_bidi_control(cp);
 }
 
 char *cache_escape_name(const char *name)

@@ -86,12 +86,12 @@ typedef struct action {
 } action;
 
 static const action ACTIONS[] = {
-    {"RebootCompShareInstance", do_reboot},
-    {"StopCompShareInstance", do_stop},
-    {"StartCompShareInstance", do_start},
-    {"ReinstallCompShareInstance", do_reinstall},
-    {"ModifyCompShareInstanceName", do_rename},
-    {"CreateCompShareCustomImage", do_mkimage},
+    {"RebootCompShareInstance", do_reboot},       /* api_reboot */
+    {"StopCompShareInstance", do_stop},           /* api_stop */
+    {"StartCompShareInstance", do_start},         /* api_start */
+    {"ReinstallCompShareInstance", do_reinstall}, /* api_reinstall */
+    {"ModifyCompShareInstanceName", do_rename},   /* api_rename */
+    {"CreateCompShareCustomImage", do_mkimage},   /* api_create_custom_image */
 };
 #define N_ACTIONS (sizeof ACTIONS / sizeof ACTIONS[0])
 
@@ -172,8 +172,8 @@ static void lost_answers(void **state)
     assert_int_equal(sim_requests(&SIM, "DescribeCompShareInstance"), TRIALS);
     long sent = sim_requests(&SIM, a->name);
     if (sent != TRIALS)
-        fail_msg("%s: the sim received it %ld times in %d trials (%ld duplicates)", a->name,
-                 sent, TRIALS, sent - TRIALS);
+        fail_msg("%s: the sim received it %ld times in %d trials (%ld duplicates)", a->name, sent,
+                 TRIALS, sent - TRIALS);
 }
 
 int main(void)

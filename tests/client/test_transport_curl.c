@@ -33,10 +33,8 @@ typedef enum mode {
     BIG_CHUNKED,/* the same, chunked: no length known up front */
     PARTIAL,    /* half a body, then close */
     NOT_TLS,    /* answers a TLS hello in plain HTTP */
-    LOSE_LATER, /* answers the first request, keep-alive; reads every later one
-                 * and closes its connection without a word */
-    LOSE_GONE,  /* like LOSE_LATER, but stops listening before that close, so
-                 * that a reconnect is refused */
+    LOSE_LATER, /* answers the first request; closes on any later one unanswered */
+    LOSE_GONE,  /* the same, and stops listening first: a reconnect is refused */
 } mode;
 
 typedef struct server {

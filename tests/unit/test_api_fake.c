@@ -492,8 +492,8 @@ static char *echo_signature_upper(fake_net *f, const params *request, fake_reply
     for (char *p = key; *p; p++)
         *p = (char)toupper((unsigned char)*p);
     char *body = NULL;
-    if (asprintf(&body, "{\"RetCode\":171,\"Message\":\"bad Signature %s (key %s)\"}", sig,
-                 key) < 0)
+    if (asprintf(&body, "{\"RetCode\":171,\"Message\":\"bad Signature %s (key %s)\"}", sig, key) <
+        0)
         return NULL;
     return body;
 }

@@ -24,7 +24,7 @@
 
 typedef struct fleet {
     int total;
-    int claim;            /* the TotalCount sent, when not 0 (else total) */
+    int claim; /* the TotalCount sent, when not 0 (else total) */
     bool with_total;
     int shift;            /* entries repeated at the start of each later page */
     int fail_offset;      /* answer this Offset with an error; -1 none */

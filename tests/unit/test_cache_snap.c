@@ -188,9 +188,9 @@ static void test_by_name_no_spoofing(void **state)
         "UHOST-01x",                /* uhost-03 */
         "compshareImage-abc",       /* uhost-04: an image ID */
         "admin\xe2\x80\xaegnp.exe", /* uhost-05: U+202E, shown as "adminexe.png" */
-        "c1\xc2\x9b" "31m",         /* uhost-06: C1 CSI, a terminal escape */
+        "c1\302\23331m",            /* uhost-06: C1 CSI (U+009B), a terminal escape */
         "tab\there\n",              /* uhost-07 */
-        "bad\xff" "byte",           /* uhost-08: not UTF-8 */
+        "bad\377byte",               /* uhost-08: not UTF-8 */
         "lrm\xe2\x80\x8e",          /* uhost-09: U+200E */
     };
     use_names(names, sizeof names / sizeof *names);
@@ -222,7 +222,7 @@ static void test_by_name_long_names(void **state)
     static char emoji[63 * 4 + 1], slashes[120 + 1];
     for (int i = 0; i < 63; i++)
         memcpy(emoji + 4 * i, "\xf0\x9f\x98\x80", 4); /* U+1F600 */
-    memset(slashes, '/', 120);                         /* 360 bytes escaped */
+    memset(slashes, '/', 120);                        /* 360 bytes escaped */
     const char *names[] = {emoji, emoji, slashes, "short"};
     use_names(names, 4);
     inst_snap *s;
@@ -241,7 +241,8 @@ static void test_by_name_long_names(void **state)
         assert_string_equal(at + 1, want[k]);
         size_t kept = (size_t)(at - found);
         assert_true(kept > 200); /* cut to fit, not dropped */
-        assert_int_equal(kept % (k < 2 ? 4 : 3), 0); /* whole characters, whole escapes */
+        /* whole characters, whole escapes */
+        assert_int_equal(kept % (k < 2 ? 4 : 3), 0);
     }
     assert_string_equal(link(s, "short")->uhost_id, "uhost-03");
     inst_snap_put(s);

@@ -113,7 +113,9 @@ static void test_one_line(void **state)
     assert_null(strchr(t, '\r'));
     free(t);
     /* nor can a C1 control (U+009B, CSI) reach a terminal through it */
-    err = make_err(-EPERM, 8041, "state \xc2\x9b" "31m red \xc2\x85next");
+    err = make_err(-EPERM, 8041,
+                   "state \xc2\x9b"
+                   "31m red \xc2\x85next");
     errlog_record(e, "uhost-1", "reboot", &err);
     t = errlog_instance_text(e, "uhost-1");
     assert_null(strstr(t, "\xc2\x9b"));

@@ -13,8 +13,7 @@
 /* What happened to one attempt, as far as the client can know. */
 typedef enum transport_failure {
     TRANSPORT_OK = 0,        /* an HTTP response was read (any status) */
-    TRANSPORT_NOT_SENT,      /* certainly never reached the server: DNS, refused, TLS
-                              * handshake, and no request byte went out before */
+    TRANSPORT_NOT_SENT,      /* no request byte went out: DNS, refused, TLS handshake */
     TRANSPORT_TIMEOUT_SENT,  /* timed out after the request may have been sent */
     TRANSPORT_BROKEN_SENT,   /* connection reset / closed after sending, partial answer */
     TRANSPORT_TOO_LARGE,     /* the body exceeded the cap */
