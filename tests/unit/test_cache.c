@@ -372,13 +372,7 @@ static void test_failure_held_for_readers_right_after(void **state)
 static void test_failure_hold_within_ttl(void **state)
 {
     cache_free(C);
-    cache_source src = {.list_instances = fake_list_instances,
-                        .list_custom_images = fake_list_custom,
-                        .list_platform_images = fake_list_platform,
-                        .find_custom_image = fake_find,
-                        .image_progress = fake_progress,
-                        .now_ms = fake_now,
-                        .ctx = &F};
+    cache_source src = fake_source();
     C = cache_new(&src, HOLD_MS / 4);
     F.fail[F_INST][1] = EIO;
     inst_snap *s = NULL;
