@@ -166,8 +166,7 @@ expect_match "ftp:// endpoint with user:password@: refused, named" "$ERR" "ftp:/
 no_userinfo "ftp:// endpoint with user:password@" "$ERR"
 if mounted "endpoint with user:password@" userinfo "$EMPTY" UCLOUD_PUBLIC_KEY="$PUB" \
   UCLOUD_PRIVATE_KEY="$PRIV" -- -d -o "endpoint=${SIM_URL/:\/\//://$USERINFO@}"; then
-  cat "$MP"/instances/*/status >/dev/null 2>&1
-  stop_daemon
+  stop_daemon # the log line of interest is written at mount
   expect_match "the mount's log names the endpoint" "$(cat "$LOG")" "${SIM_URL//./\\.}"
   no_userinfo "the mount's log" "$(cat "$LOG")"
 fi
