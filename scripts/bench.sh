@@ -17,7 +17,7 @@ export COMPSHARE_SIM=$top/build/sim/compshare-sim COMPSHAREFS_BIN=$top/build/src
 . tests/integration/lib.sh
 require_fuse
 
-only=${BENCH_ONLY:-1 2 3 4 5 6}
+only=${BENCH_ONLY:-1 2 3 4 5 6 7}
 wanted() { [[ " $only " == *" $1 "* ]]; }
 now() { date +%s.%N; }
 elapsed() { awk "BEGIN{print $2 - $1}"; }
@@ -25,10 +25,12 @@ fmt() { awk "BEGIN{printf \"%.${2:-2}f\", $1}"; }
 row() { printf '  %-44s %s\n' "$1" "$2"; }
 restart() { fs_unmount; sim_stop; sim_start "$@"; }
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
-
-echo "compsharefs benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+# CPU time of a process so far (user + system), in ms, from /proc/PID/stat.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+echo "compsharefs benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 
 if wanted 1; then
   echo
@@ -140,6 +142,7 @@ if wanted 5; then
   restart --instances 10000
   fs_mount -o timeout=60
   n=$(ls "$MNT/instances" | wc -l)
+  sleep 1.5 # the trimmer's next tick (src/fs/trim.c) gives back what decoding freed
   big=$(rss_kb "$FS_PID")
   row "10 instances listed (baseline)" "$((small / 1024)) MiB"
   row "$n instances listed" "$((big / 1024)) MiB ($(( (big - small) * 1024 / (n > 10 ? n - 10 : 1) )) bytes per instance)"
@@ -166,3 +169,33 @@ if wanted 6; then
   row "worst delay of 5 changes" "$(fmt "$worst") s"
 fi
 
+if wanted 7; then
+  fleet=${BENCH_FLEET:-500} # 500: 438 instances in the region
+  echo "7. resident memory after a load: $((fleet - fleet / 8)) instances, ttl=2, for 15 s 16 readers"
+  echo "   of every file and 4 writers renaming (each rename refreshes the listing)"
+  restart --instances "$fleet" --time-scale 100
+  fs_mount -o ttl=2
+  ids=($(ls "$MNT/instances"))
+  cat "$MNT"/instances/*/* >/dev/null 2>&1
+  idle=$(rss_kb "$FS_PID")
+  load=()
+  for _ in $(seq 1 16); do
+    timeout 15 bash -c 'while :; do cat "$1"/instances/*/* >/dev/null 2>&1; done' _ "$MNT" &
+    load+=($!)
+  done
+  for w in 0 1 2 3; do
+    timeout 15 bash -c 'n=0; while :; do echo "bench-w$2-$n" >"$1/name" 2>/dev/null && n=$((n + 1)) && echo $n >"$3"; done' \
+      _ "$MNT/instances/${ids[$w]}" "$w" "$T_WORK/writes.$w" &
+    load+=($!)
+  done
+  c0=$(cpu_ms "$FS_PID")
+  wait "${load[@]}"
+  busy=$(awk "BEGIN{print ($(cpu_ms "$FS_PID") - $c0) / 1000}")
+  after=$(rss_kb "$FS_PID")
+  writes=$(cat "$T_WORK"/writes.* 2>/dev/null | awk '{s += $1} END {print s + 0}')
+  sleep 12 # past the trim interval: what a quiet daemon gives back
+  later=$(rss_kb "$FS_PID")
+  row "after the first listing (baseline)" "$((idle / 1024)) MiB"
+  row "right after the load" "$((after / 1024)) MiB = $(fmt "$after/$idle" 1)x baseline; $writes renames, $(fmt "$busy" 1) s daemon CPU"
+  row "12 s later, idle" "$((later / 1024)) MiB = $(fmt "$later/$idle" 1)x baseline"
+fi

@@ -11,6 +11,7 @@ COMPSHAREFS_PACKAGES=(
   curl procps util-linux     # curl talks to /_sim/stats; ps, mountpoint
   rsync                      # the shell-tools test copies a tree with it
   prometheus                 # promtool: the metrics test checks /metrics with it
+  gdb                        # gcore: the core-dump test searches a daemon's core for the key
 )
 
 install_deps() {

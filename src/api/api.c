@@ -115,33 +115,51 @@ static void secret_free(char *p, size_t len)
 
 /* ---- construction ---- */
 
-/* Check the endpoint is an http(s) URL with a host, and make the form shown
- * in messages (without any user:password@). */
-static int parse_endpoint(const char *url, char **shown)
+/* url as shown in messages and logs (see api.h); *http tells whether its
+ * scheme is http or https. */
+static char *show_url(const char *url, bool *http)
 {
+    *http = false;
     CURLU *u = curl_url();
     if (!u)
-        return -ENOMEM;
-    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
-    int rc = -EINVAL;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        return NULL;
+    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *shown = NULL;
+    if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0) &&
         curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host[0]) {
         curl_url_get(u, CURLUPART_PORT, &port, 0);
         curl_url_get(u, CURLUPART_PATH, &path, 0);
         bool bare = !path || strcmp(path, "/") == 0;
-        rc = asprintf(shown, "%s://%s%s%s%s", scheme, host, port ? ":" : "", port ? port : "",
-                      bare ? "" : path) < 0
-                 ? -ENOMEM
-                 : 0;
+        if (asprintf(&shown, "%s://%s%s%s%s", scheme, host, port ? ":" : "", port ? port : "",
+                     bare ? "" : path) < 0)
+            shown = NULL;
+        *http = strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0;
     }
     curl_free(scheme);
     curl_free(host);
     curl_free(port);
     curl_free(path);
     curl_url_cleanup(u);
-    return rc;
+    return shown;
+}
+
+char *api_endpoint_shown(const char *url)
+{
+    bool http;
+    return url ? show_url(url, &http) : NULL;
+}
+
+/* Check the endpoint is an http(s) URL with a host, and make the form shown
+ * in messages (without any user:password@). */
+static int parse_endpoint(const char *url, char **shown)
+{
+    bool http;
+    *shown = show_url(url, &http);
+    if (*shown && http)
+        return 0;
+    free(*shown);
+    *shown = NULL;
+    return -EINVAL;
 }
 
 api_client *api_new(const api_config *cfg, int *err)
@@ -278,14 +296,16 @@ static void secrets_add(secrets *z, const char *s, size_t min_len)
 }
 
 /* text with every secret replaced by "[redacted]", into out when out is not
- * NULL; returns the length of the result. */
+ * NULL; returns the length of the result. Secrets are matched ignoring case:
+ * a server may echo the hex signature in upper case (the API accepts both),
+ * and a key or password that differs only in case is no less revealing. */
 static size_t redact_into(char *out, const char *text, const secrets *z)
 {
     static const char mark[] = "[redacted]";
     size_t n = 0;
     for (const char *s = text; *s;) {
         int k = 0;
-        while (k < z->n && strncmp(s, z->s[k], z->len[k]) != 0)
+        while (k < z->n && strncasecmp(s, z->s[k], z->len[k]) != 0)
             k++;
         if (k < z->n) {
             if (out)
@@ -426,8 +446,8 @@ static void attempt_reset(attempt_state *a)
 }
 
 /* One attempt: send, then read the body as an API answer when there is one. */
-static void attempt_once(api_client *c, const char *body, long timeout_ms, const secrets *z,
-                         attempt_state *a)
+static void attempt_once(api_client *c, const char *body, bool mutating, long timeout_ms,
+                         const secrets *z, attempt_state *a)
 {
     attempt_reset(a);
     a->timeout_ms = timeout_ms;
@@ -441,6 +461,7 @@ static void attempt_once(api_client *c, const char *body, long timeout_ms, const
         .connect_timeout_ms =
             c->connect_timeout_ms < timeout_ms ? c->connect_timeout_ms : timeout_ms,
         .max_body = c->max_body,
+        .mutating = mutating,
     };
     int rc = c->ops->perform(c->ops_ctx, &req, &a->resp);
     if (rc < 0 && a->resp.failure == TRANSPORT_OK) {
@@ -478,9 +499,16 @@ static void attempt_once(api_client *c, const char *body, long timeout_ms, const
 /* Run attempts until done, ambiguous, or out of attempts or time. Fills err
  * and returns 0 or a negative errno; on success *answer is the parsed body. */
 static int run_attempts(api_client *c, const char *action, const char *body, bool mutating,
-                        const secrets *z, cJSON **answer, api_error *err)
+                        long long deadline_ms, const secrets *z, cJSON **answer, api_error *err)
 {
     long long start = c->ops->now_ms(c->ops_ctx);
+    long long end = start + c->budget_ms; /* no attempt lasts past this */
+    if (deadline_ms > 0 && deadline_ms < end)
+        end = deadline_ms;
+    if (end - start < 1)
+        return api_local_error(err, action, -ETIMEDOUT,
+                               "%s not sent: the listing's retry budget of %ld ms is spent", action,
+                               c->budget_ms);
     unsigned seed = (atomic_fetch_add(&c->jitter_seq, 1u) + 1u) * 2654435761u ^
                     (unsigned)clock_wall_ms();
     attempt_state a = {.retcode = -1};
@@ -488,16 +516,16 @@ static int run_attempts(api_client *c, const char *action, const char *body, boo
     int attempt = 0;
     for (;;) {
         attempt++;
-        long left = c->budget_ms - (long)(c->ops->now_ms(c->ops_ctx) - start);
+        long left = (long)(end - c->ops->now_ms(c->ops_ctx));
         long timeout = c->timeout_ms < left ? c->timeout_ms : left;
         if (timeout < 1)
             timeout = 1;
-        attempt_once(c, body, timeout, z, &a);
+        attempt_once(c, body, mutating, timeout, z, &a);
         verdict = retry_classify(mutating, a.resp.failure, a.resp.http_status, a.retcode);
         if (verdict != RETRY_AGAIN || attempt >= c->max_attempts || atomic_load(&c->aborted))
             break;
         long wait = retry_backoff_ms(attempt, BACKOFF_BASE_MS, BACKOFF_MAX_MS, &seed);
-        left = c->budget_ms - (long)(c->ops->now_ms(c->ops_ctx) - start);
+        left = (long)(end - c->ops->now_ms(c->ops_ctx));
         long min_attempt = c->timeout_ms < MIN_ATTEMPT_MS ? c->timeout_ms : MIN_ATTEMPT_MS;
         if (left - wait < min_attempt)
             break;
@@ -557,13 +585,33 @@ static void form_value_of(const char *body, const char *name, char *out, size_t 
     }
 }
 
+long api_client_budget_ms(const api_client *c) { return c->budget_ms; }
+long long api_client_now_ms(const api_client *c) { return c->ops->now_ms(c->ops_ctx); }
+
 int api_call(api_client *c, params *p, bool mutating, cJSON **json, api_error *err)
 {
     return api_call_hiding(c, p, mutating, NULL, json, err);
 }
 
+static int call(api_client *c, params *p, bool mutating, const char *secret,
+                long long deadline_ms, cJSON **json, api_error *err);
+
 int api_call_hiding(api_client *c, params *p, bool mutating, const char *secret, cJSON **json,
                     api_error *err)
+{
+    return call(c, p, mutating, secret, 0, json, err);
+}
+
+int api_call_until(api_client *c, params *p, bool mutating, long long deadline_ms, cJSON **json,
+                   api_error *err)
+{
+    return call(c, p, mutating, NULL, deadline_ms, json, err);
+}
+
+/* One call: signed, sent with the retry policy until deadline_ms (0: the
+ * client's own budget), every secret kept out of the messages. */
+static int call(api_client *c, params *p, bool mutating, const char *secret,
+                long long deadline_ms, cJSON **json, api_error *err)
 {
     api_error scratch;
     if (!err)
@@ -607,7 +655,7 @@ int api_call_hiding(api_client *c, params *p, bool mutating, const char *secret,
     else if (atomic_load(&c->aborted))
         rc = api_local_error(err, action, -EIO, "not sent: compsharefs is shutting down");
     else
-        rc = run_attempts(c, action, body, mutating, &z, &answer, err);
+        rc = run_attempts(c, action, body, mutating, deadline_ms, &z, &answer, err);
     /* Backstop: the texts were redacted whole on the way in (attempt_once);
      * this catches a secret that reached the message some other way. */
     char raw[sizeof err->message];

@@ -43,6 +43,16 @@ int api_call_hiding(api_client *c, params *p, bool mutating, const char *secret,
  * with api_secret_free, which wipes it first. */
 char *api_base64(const char *text);
 void api_secret_free(char *s);
+/* The retry budget of one call (api_config.retry_budget_ms), and the
+ * client's clock (monotonic ms; the transport's, so tests can fake it). */
+long api_client_budget_ms(const api_client *c);
+long long api_client_now_ms(const api_client *c);
+
+/* api_call with a deadline on the client's clock (0: none): no attempt starts
+ * or lasts past it, so that the pages of one listing share one budget. */
+struct cJSON;
+int api_call_until(api_client *c, params *p, bool mutating, long long deadline_ms,
+                   struct cJSON **json, api_error *err);
 
 /* Fill err for a failure that happened before any request was sent. */
 int api_local_error(api_error *err, const char *action, int errnum, const char *fmt, ...)

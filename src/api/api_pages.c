@@ -6,7 +6,13 @@
  * known, the other pages are fetched concurrently by up to PAGE_WORKERS
  * threads (the caller's thread is one of them), since a thousand instances at
  * 100 ms per request would otherwise take a second. Pages are merged in order
- * and entries that moved between pages while we read are deduplicated by ID. */
+ * and entries that moved between pages while we read are deduplicated by ID.
+ *
+ * TotalCount comes from the server and is only believed so far: a page with
+ * fewer than Limit entries is the last one whatever TotalCount says, and no
+ * listing reads more than MAX_PAGES pages. All pages of a listing share one
+ * retry budget (api_call_until), so a listing fails within that budget
+ * however many pages it has. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
@@ -22,9 +28,9 @@
 #include "log.h"
 
 #define PAGE_WORKERS 4
-/* A TotalCount beyond this (100,000 entries) is not believed: it would make
- * one listing send thousands of requests. */
-#define MAX_PAGES 1000
+/* At most 20,000 entries (twice the largest fleet compshare-sim seeds): a
+ * hostile TotalCount of 10^12 sends no more requests than this. */
+#define MAX_PAGES 200
 
 /* Fills the parameters of a listing other than Offset and Limit. */
 typedef int (*fill_fn)(api_client *c, const void *arg, params *p);
@@ -34,16 +40,19 @@ typedef struct pager {
     const char *action; /* for errors found before a request is sent */
     fill_fn fill;
     const void *arg;
+    const char *set_key;
+    long long deadline; /* the listing's budget ends here */
     cJSON **pages;
     size_t n_pages;
     pthread_mutex_t lock;
     size_t next; /* next page to fetch */
+    size_t last; /* the first page that came back short: nothing after it is asked */
     int rc;      /* first failure, 0 while none */
     api_error err;
 } pager;
 
 static int fetch_page(api_client *c, const char *action, fill_fn fill, const void *arg,
-                      size_t index, cJSON **answer, api_error *err)
+                      long long deadline, size_t index, cJSON **answer, api_error *err)
 {
     params p;
     params_init(&p);
@@ -57,9 +66,16 @@ static int fetch_page(api_client *c, const char *action, fill_fn fill, const voi
         return api_local_error(err, action, rc, "cannot build the %s request: out of memory",
                                action);
     }
-    rc = api_call(c, &p, false, answer, err);
+    rc = api_call_until(c, &p, false, deadline, answer, err);
     params_free(&p);
     return rc;
+}
+
+/* Entries in a page: a page with fewer than the Limit asked for is the last. */
+static size_t page_entries(const cJSON *page, const char *set_key)
+{
+    const cJSON *set = cJSON_GetObjectItemCaseSensitive(page, set_key);
+    return cJSON_IsArray(set) ? (size_t)cJSON_GetArraySize(set) : 0;
 }
 
 static void *page_worker(void *arg)
@@ -67,7 +83,7 @@ static void *page_worker(void *arg)
     pager *pg = arg;
     for (;;) {
         pthread_mutex_lock(&pg->lock);
-        if (pg->rc || pg->next >= pg->n_pages) {
+        if (pg->rc || pg->next >= pg->n_pages || pg->next > pg->last) {
             pthread_mutex_unlock(&pg->lock);
             return NULL;
         }
@@ -76,12 +92,15 @@ static void *page_worker(void *arg)
 
         cJSON *answer = NULL;
         api_error err;
-        int rc = fetch_page(pg->c, pg->action, pg->fill, pg->arg, index, &answer, &err);
+        int rc =
+            fetch_page(pg->c, pg->action, pg->fill, pg->arg, pg->deadline, index, &answer, &err);
         pthread_mutex_lock(&pg->lock);
         if (rc && !pg->rc) {
             pg->rc = rc;
             pg->err = err;
         }
+        if (!rc && index < pg->last && page_entries(answer, pg->set_key) < API_PAGE_LIMIT)
+            pg->last = index;
         pg->pages[index] = answer;
         pthread_mutex_unlock(&pg->lock);
     }
@@ -95,6 +114,7 @@ static int fetch_rest_concurrently(pager *pg, api_error *err)
     size_t want = pg->n_pages - 1 < PAGE_WORKERS ? pg->n_pages - 1 : PAGE_WORKERS;
     pthread_mutex_init(&pg->lock, NULL);
     pg->next = 1;
+    pg->last = pg->n_pages - 1;
     /* Fewer threads than wanted (pthread_create failing) only means slower. */
     while (started + 1 < want && pthread_create(&threads[started], NULL, page_worker, pg) == 0)
         started++;
@@ -102,9 +122,18 @@ static int fetch_rest_concurrently(pager *pg, api_error *err)
     for (size_t i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     pthread_mutex_destroy(&pg->lock);
-    if (pg->rc)
+    if (pg->rc) {
         *err = pg->err;
-    return pg->rc;
+        return pg->rc;
+    }
+    /* pages after the short one, asked for before it came back, are empty
+     * or hold entries that moved: not part of the listing */
+    for (size_t i = pg->last + 1; i < pg->n_pages; i++) {
+        cJSON_Delete(pg->pages[i]);
+        pg->pages[i] = NULL;
+    }
+    pg->n_pages = pg->last + 1;
+    return 0;
 }
 
 static void free_pages(cJSON **pages, size_t n)
@@ -124,16 +153,16 @@ static int fetch_all_pages(api_client *c, const char *action, fill_fn fill, cons
     *pages_out = NULL;
     *n_out = 0;
     cJSON *first = NULL;
-    int rc = fetch_page(c, action, fill, arg, 0, &first, err);
+    long long deadline = api_client_now_ms(c) + api_client_budget_ms(c);
+    int rc = fetch_page(c, action, fill, arg, deadline, 0, &first, err);
     if (rc)
         return rc;
     long long total = decode_int(first, "TotalCount", -1);
-    const cJSON *set = cJSON_GetObjectItemCaseSensitive(first, set_key);
-    size_t got = cJSON_IsArray(set) ? (size_t)cJSON_GetArraySize(set) : 0;
+    size_t got = page_entries(first, set_key);
     *total_out = total < 0 ? -1 : total;
 
     size_t n_pages = 1;
-    if (total > (long long)got) {
+    if (total > (long long)got && got >= API_PAGE_LIMIT) {
         long long want = (total + API_PAGE_LIMIT - 1) / API_PAGE_LIMIT;
         if (want > MAX_PAGES) {
             log_warn("api: TotalCount %lld is not believable; reading %d pages", total,
@@ -142,7 +171,13 @@ static int fetch_all_pages(api_client *c, const char *action, fill_fn fill, cons
         }
         n_pages = (size_t)want;
     }
-    pager pg = {.c = c, .action = action, .fill = fill, .arg = arg, .n_pages = n_pages};
+    pager pg = {.c = c,
+                .action = action,
+                .fill = fill,
+                .arg = arg,
+                .set_key = set_key,
+                .deadline = deadline,
+                .n_pages = n_pages};
     pg.pages = calloc(n_pages, sizeof *pg.pages);
     if (!pg.pages) {
         cJSON_Delete(first);
@@ -169,14 +204,13 @@ static int fetch_all_pages(api_client *c, const char *action, fill_fn fill, cons
                 cap *= 2;
             }
             cJSON *page = NULL;
-            rc = fetch_page(c, action, fill, arg, pg.n_pages, &page, err);
+            rc = fetch_page(c, action, fill, arg, deadline, pg.n_pages, &page, err);
             if (rc) {
                 free_pages(pg.pages, pg.n_pages);
                 return rc;
             }
             pg.pages[pg.n_pages++] = page;
-            set = cJSON_GetObjectItemCaseSensitive(page, set_key);
-            got = cJSON_IsArray(set) ? (size_t)cJSON_GetArraySize(set) : 0;
+            got = page_entries(page, set_key);
         }
     }
     *pages_out = pg.pages;

@@ -8,7 +8,15 @@
  * The important output is the classification of a failure: a state-changing
  * call may be resent only when it certainly never reached the server, so the
  * transport watches (through the debug callback) whether any request byte was
- * handed to the connection, and reports NOT_SENT only when none was. */
+ * handed to the connection, and reports NOT_SENT only when none was.
+ *
+ * libcurl itself resends a request in one case: when a reused keep-alive
+ * connection closes before any answer byte ("Connection died, retrying a
+ * fresh connect", Curl_retry_request; every such path requires a reused
+ * connection). Redirects are not followed, HTTP/2 (refused streams) and
+ * 100-continue are off, and no authentication scheme is negotiated, so a
+ * state-changing request sent on a new connection (CURLOPT_FRESH_CONNECT) is
+ * sent at most once by libcurl. */
 #include "transport.h"
 
 #include <curl/curl.h>
@@ -214,7 +222,10 @@ static transport_failure classify(CURL *h, CURLcode rc, bool sent, const body_si
         /* "Connection refused" says more than curl's "Couldn't connect". */
         set_detail(resp, rc == CURLE_COULDNT_CONNECT && os_errno ? strerror((int)os_errno)
                                                                  : errbuf);
-        return TRANSPORT_NOT_SENT;
+        /* A failed connect can follow a request that went out: libcurl's own
+         * retry of a request whose reused connection died reconnects, and
+         * that reconnect is what failed. */
+        return sent ? TRANSPORT_BROKEN_SENT : TRANSPORT_NOT_SENT;
     }
     case CURLE_OPERATION_TIMEDOUT:
         set_detail(resp, errbuf);
@@ -326,6 +337,8 @@ static int curl_perform(void *ctx, const transport_request *req, transport_respo
     if (t->ca_file)
         curl_easy_setopt(h, CURLOPT_CAINFO, t->ca_file);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (req->mutating) /* see the top of this file */
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* the cap applies after decoding */
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)sink.limit);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);

@@ -41,7 +41,8 @@ bool utf8_is_control(unsigned cp) { return cp < 0x20 || (cp >= 0x7f && cp <= 0x9
 
 bool utf8_is_bidi_control(unsigned cp)
 {
-    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+    return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+           cp == 0x200f || cp == 0x061c;
 }
 
 /* Write src cleaned into dst, using at most limit bytes (no NUL counted).

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "defaults.h"
 #include "why.h"
 
@@ -498,11 +499,16 @@ static int resolve_settings(resolver *r, const config_options *opt)
     const char *from = NULL, *v;
 
     v = setting(r, opt->endpoint, "endpoint=", "UCLOUD_BASE_URL", "base_url", &from);
-    if (!v)
+    if (!v) {
         v = DEFAULT_ENDPOINT;
-    else if (!valid_endpoint(v))
-        return why_set(r->why, r->why_len, -EINVAL,
-                       "endpoint \"%s\" (from %s) must be an http:// or https:// URL", v, from);
+    } else if (!valid_endpoint(v)) {
+        char *shown = api_endpoint_shown(v); /* never its user:password@ */
+        why_set(r->why, r->why_len, -EINVAL,
+                "endpoint %s%s%s(from %s) must be an http:// or https:// URL", shown ? "\"" : "",
+                shown ? shown : "", shown ? "\" " : "", from);
+        free(shown);
+        return -EINVAL;
+    }
     if (dup_into(&o->endpoint, v) != 0)
         return why_set(r->why, r->why_len, -ENOMEM, "out of memory");
     for (size_t n = strlen(o->endpoint); n > 0 && o->endpoint[n - 1] == '/';)
@@ -584,13 +590,19 @@ int config_resolve(const config_options *opt, const char *home,
     return rc;
 }
 
+void fs_config_forget_private_key(fs_config *c)
+{
+    if (c->private_key)
+        OPENSSL_cleanse(c->private_key, strlen(c->private_key));
+    free(c->private_key);
+    c->private_key = NULL;
+}
+
 void fs_config_free(fs_config *c)
 {
     if (!c)
         return;
-    if (c->private_key)
-        OPENSSL_cleanse(c->private_key, strlen(c->private_key));
-    free(c->private_key);
+    fs_config_forget_private_key(c);
     free(c->public_key);
     free(c->endpoint);
     free(c->region);

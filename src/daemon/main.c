@@ -71,23 +71,24 @@ static void scrub_private_key_env(void)
     }
 }
 
-/* One API call proves endpoint and keys, and fills the cache while at it. */
-static int prove_api(cache *c, const fs_config *cfg)
+/* One API call proves endpoint and keys, and fills the cache while at it.
+ * endpoint is the form shown (no user:password@). */
+static int prove_api(cache *c, const fs_config *cfg, const char *endpoint)
 {
     inst_snap *snap = NULL;
     api_error err = {0};
     int rc = cache_get_instances(c, &snap, &err);
     if (rc == 0) {
-        log_info("%s: %zu instance%s in %s (keys from %s)", cfg->endpoint, snap->list.n,
+        log_info("%s: %zu instance%s in %s (keys from %s)", endpoint, snap->list.n,
                  snap->list.n == 1 ? "" : "s", cfg->region, cfg->key_source);
         inst_snap_put(snap);
         return 0;
     }
     if (rc == -EACCES)
         fprintf(stderr, "compsharefs: the API at %s rejected the keys from %s: %s (RetCode %d)\n",
-                cfg->endpoint, cfg->key_source, err.message, err.retcode);
+                endpoint, cfg->key_source, err.message, err.retcode);
     else
-        fprintf(stderr, "compsharefs: cannot use the API at %s: %s: %s\n", cfg->endpoint,
+        fprintf(stderr, "compsharefs: cannot use the API at %s: %s: %s\n", endpoint,
                 errmap_name(rc), err.message);
     return rc;
 }
@@ -102,6 +103,7 @@ int main(int argc, char **argv)
     errlog *elog = NULL;
     tree *t = NULL;
     metrics *call_metrics = NULL;
+    char *endpoint_shown = NULL;
     int status = 2; /* usage errors */
 
     if (fs_fuse_parse(argc, argv, &cl) != 0)
@@ -132,6 +134,9 @@ int main(int argc, char **argv)
         goto out;
     }
     scrub_private_key_env();
+    /* messages and logs name the endpoint without any user:password@ */
+    endpoint_shown = api_endpoint_shown(cfg.endpoint);
+    const char *endpoint = endpoint_shown ? endpoint_shown : "the endpoint";
     if (cfg.warning[0])
         log_warn("%s", cfg.warning);
 
@@ -143,8 +148,11 @@ int main(int argc, char **argv)
         .on_call = on_api_call, .hook_ctx = call_metrics,
     };
     int err = 0;
-    if (!(client = api_new(&acfg, &err))) {
-        fprintf(stderr, "compsharefs: cannot use endpoint %s: %s\n", cfg.endpoint, strerror(-err));
+    client = api_new(&acfg, &err);
+    fs_config_forget_private_key(&cfg); /* the client has its own, undumpable copy */
+    acfg.private_key = NULL;
+    if (!client) {
+        fprintf(stderr, "compsharefs: cannot use endpoint %s: %s\n", endpoint, strerror(-err));
         goto out;
     }
     cache_source src = cache_source_api(client);
@@ -157,7 +165,7 @@ int main(int argc, char **argv)
         goto out;
     }
     tree_set_default_zone(t, cfg.zone);
-    if (prove_api(c, &cfg) != 0)
+    if (prove_api(c, &cfg, endpoint) != 0)
         goto out;
 
     fs_context ctx = {.tree = t, .client = client, .ttl_ms = cfg.ttl_ms};
@@ -173,5 +181,6 @@ out:
     metrics_free(call_metrics);
     fs_config_free(&cfg);
     fs_fuse_cmdline_free(&cl);
+    free(endpoint_shown);
     return status;
 }

@@ -34,6 +34,23 @@
 #define KEYED_IDLE_MIN_MS 1000
 #define KEYED_MAX 1024
 
+/* A failed fetch is held this long after it ended (never longer than ttl):
+ * a reader who comes within it gets the same failure at once instead of
+ * paying the client's retry budget again. One `cat` asks several times in a
+ * row (the kernel revalidates a cached name, then looks it up afresh), and
+ * lookups queued behind one another would each start a fetch of their own;
+ * with the hold, all of them fail with the fetch that just failed. */
+#define FAIL_HOLD_MS 1000
+
+/* A lookup by ID of an image the fresh listing does not hold costs an API
+ * call, and any user of an allow_other mount can ask for any name under
+ * images/: at most LOOKUPS_PER_WINDOW such lookups start per window (ttl, at
+ * least LOOKUP_WINDOW_MIN_MS); beyond them an unlisted ID is answered from
+ * the listing alone, ENOENT. Answers, "does not exist" too, are cached for
+ * ttl per ID, and concurrent lookups of one ID share one call. */
+#define LOOKUPS_PER_WINDOW 10
+#define LOOKUP_WINDOW_MIN_MS 1000
+
 /* One fetch, shared by the reader that started it and every reader that
  * waits for it. Freed by whoever drops the last reference (under c->mu). */
 typedef struct flight {
@@ -53,6 +70,8 @@ typedef struct entry {
     long long val_started_ms;
     uint64_t inval_ticket;   /* values and fetches up to this ticket are too old */
     flight *fl;              /* newest fetch in flight, or NULL */
+    flight *failed;          /* the last fetch, when it failed (one reference) ... */
+    long long failed_until;  /* ... held until then (FAIL_HOLD_MS) */
 } entry;
 
 typedef struct keyed {
@@ -105,6 +124,8 @@ struct cache {
      * from a fetch with a higher ticket than recorded here. */
     stale_id *stale;
     size_t n_stale, cap_stale;
+    long long lookup_window_start; /* LOOKUPS_PER_WINDOW */
+    unsigned lookups_started;
     _Atomic uint64_t hits, misses, fetches, fetch_errors;
 };
 
@@ -263,9 +284,13 @@ static int fetch(cache *c, kind k, const char *key, const flight *f, cache_obj *
 
 /* ---- keyed tables (under c->mu) ---- */
 
+static cache_obj *flight_put(flight *f);
+
 static void entry_clear(entry *e)
 {
     cache_obj_unref(e->val);
+    if (e->failed)
+        flight_put(e->failed); /* a failed flight holds no value */
     memset(e, 0, sizeof *e);
 }
 
@@ -354,6 +379,20 @@ static entry *entry_for(cache *c, kind k, const char *key, long long now, bool c
 
 /* ---- single flight (under c->mu) ---- */
 
+/* Whether one more lookup of an unlisted image may start now (and counts it). */
+static bool lookup_allowed(cache *c, long long now)
+{
+    long long window = c->ttl_ms > LOOKUP_WINDOW_MIN_MS ? c->ttl_ms : LOOKUP_WINDOW_MIN_MS;
+    if (c->lookups_started == 0 || now - c->lookup_window_start >= window) {
+        c->lookup_window_start = now;
+        c->lookups_started = 0;
+    }
+    if (c->lookups_started >= LOOKUPS_PER_WINDOW)
+        return false;
+    c->lookups_started++;
+    return true;
+}
+
 static bool entry_fresh(const cache *c, const entry *e, long long now)
 {
     /* age counts from when the fetch started: the data may be that old */
@@ -386,6 +425,26 @@ static void keep_change_time(kind k, const cache_obj *prev, cache_obj *next)
         b->changed_ns = a->changed_ns;
 }
 
+/* Keep f's failure for the readers of the next FAIL_HOLD_MS (at most ttl). */
+static void hold_failure(cache *c, entry *e, flight *f)
+{
+    if (e->failed)
+        flight_put(e->failed); /* a failed flight holds no value */
+    f->refs++;
+    e->failed = f;
+    e->failed_until = now_ms(c) + (c->ttl_ms < FAIL_HOLD_MS ? c->ttl_ms : FAIL_HOLD_MS);
+}
+
+/* The held failure, if it may answer a reader who needs data fetched with a
+ * ticket above min_ticket: it is recent, and no invalidation came after it. */
+static const flight *held_failure(const entry *e, uint64_t min_ticket, long long now)
+{
+    const flight *f = e->failed;
+    if (!f || now >= e->failed_until || f->ticket <= e->inval_ticket || f->ticket <= min_ticket)
+        return NULL;
+    return f;
+}
+
 /* Record a fetch's outcome, publish it unless a later fetch already has, and
  * wake the fetch's waiters. Consumes the reference in val; *drop is set to a
  * value that lost its place (the one replaced, or val itself when a newer one
@@ -394,6 +453,10 @@ static void flight_finish(cache *c, kind k, const char *key, flight *f, int rc, 
                           const api_error *ferr, cache_obj **drop)
 {
     entry *e = entry_for(c, k, key, 0, false); /* NULL if dropped meanwhile */
+    if (e && rc == 0 && e->failed && e->failed->ticket < f->ticket) {
+        flight_put(e->failed); /* a newer fetch worked: the failure is over */
+        e->failed = NULL;
+    }
     if (rc == 0) {
         if (e && f->ticket > e->val_ticket) {
             keep_change_time(k, e->val, val);
@@ -417,6 +480,8 @@ static void flight_finish(cache *c, kind k, const char *key, flight *f, int rc, 
         } else {
             f->rc = rc;
             f->err = *ferr;
+            if (e && (!e->failed || e->failed->ticket < f->ticket))
+                hold_failure(c, e, f);
         }
     }
     if (e && e->fl == f)
@@ -476,11 +541,23 @@ static int cache_read(cache *c, kind k, const char *key, uint64_t min_ticket, ca
         return 0;
     }
     count(&c->misses);
+    const flight *held = held_failure(e, min_ticket, now);
+    if (held) {
+        int rc = held->rc;
+        if (err)
+            *err = held->err;
+        pthread_mutex_unlock(&c->mu);
+        return rc;
+    }
     flight *f = e->fl;
     if (f && f->ticket > e->inval_ticket && f->ticket > min_ticket) {
         f->refs++; /* join the fetch in flight */
         while (!f->done)
             pthread_cond_wait(&f->done_cv, &c->mu);
+    } else if (k == K_LOOKUP && !lookup_allowed(c, now)) {
+        pthread_mutex_unlock(&c->mu);
+        set_error(err, -ENOENT, "not listed, and too many lookups of unlisted images just now");
+        return -ENOENT;
     } else {
         /* none, or one that started before an invalidation: start our own */
         f = calloc(1, sizeof *f);

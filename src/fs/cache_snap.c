@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* cache_snap.c - building the immutable snapshots the cache publishes: lists
- * sorted by ID for binary search, and the by-name link table.
+ * sorted by ID for binary search, and the by-name link table (by_name.c).
  *
  * A snapshot is never changed after it is built, so readers use it without
  * any lock; it is freed when its last reference is dropped. */
 #include "cache_snap.h"
 
-#include <limits.h>
-#include <malloc.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "by_name.h"
+#include "trim.h"
 
 #define container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
 
@@ -39,23 +40,10 @@ void cache_obj_unref(cache_obj *o)
 
 /* ---- instances ---- */
 
-/* Instances in a snapshot from which freeing it is worth a malloc_trim. */
-#define SNAP_TRIM_THRESHOLD 500
-
 typedef struct inst_snap_obj {
     cache_obj hdr;
     inst_snap snap;
 } inst_snap_obj;
-
-/* Decoding a large fleet's JSON pages, and dropping its previous snapshot,
- * leave megabytes of freed memory scattered over several malloc arenas,
- * which glibc keeps; give them back, once per refresh (10 000 instances:
- * about 190 MiB resident without this, under 50 MiB with it). */
-static void trim_if_large(size_t instances)
-{
-    if (instances >= SNAP_TRIM_THRESHOLD)
-        malloc_trim(0);
-}
 
 static void inst_snap_destroy(cache_obj *o)
 {
@@ -69,7 +57,7 @@ static void inst_snap_destroy(cache_obj *o)
     free(so->snap.link_names);
     free(so->snap.link_targets);
     free(so);
-    trim_if_large(n);
+    trim_note_freed(n); /* trim.c decides when the memory goes back */
 }
 
 inst_snap *inst_snap_of(cache_obj *o) { return &container_of(o, inst_snap_obj, hdr)->snap; }
@@ -93,150 +81,6 @@ const api_instance *inst_snap_find(const inst_snap *s, const char *uhost_id)
     return bsearch(&key, s->list.items, s->list.n, sizeof key, cmp_instance);
 }
 
-char *cache_escape_name(const char *name)
-{
-    if (strcmp(name, ".") == 0)
-        return strdup("%2E");
-    if (strcmp(name, "..") == 0)
-        return strdup("%2E%2E");
-    size_t len = 0;
-    for (const char *p = name; *p; p++)
-        len += (*p == '/' || *p == '%') ? 3 : 1;
-    char *out = malloc(len + 1);
-    if (!out)
-        return NULL;
-    char *o = out;
-    for (const char *p = name; *p; p++) {
-        if (*p == '/' || *p == '%') {
-            memcpy(o, *p == '/' ? "%2F" : "%25", 3);
-            o += 3;
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-/* One candidate link while the table is built. */
-typedef struct link_cand {
-    char *esc;    /* escaped instance name */
-    char *name;   /* the link name in the current round */
-    size_t target;
-    int suffixed; /* "NAME@UHOSTID" instead of "NAME" */
-    int dropped;
-} link_cand;
-
-static int cmp_cand(const void *a, const void *b)
-{
-    const link_cand *x = a, *y = b;
-    if (x->dropped != y->dropped)
-        return x->dropped - y->dropped; /* dropped ones last */
-    return strcmp(x->name, y->name);
-}
-
-static int cand_set_name(link_cand *c, const inst_snap *s)
-{
-    free(c->name);
-    c->name = NULL;
-    if (!c->suffixed) {
-        c->name = strdup(c->esc);
-    } else {
-        const char *id = s->list.items[c->target].uhost_id;
-        size_t n = strlen(c->esc) + 1 + strlen(id) + 1;
-        c->name = malloc(n);
-        if (c->name)
-            snprintf(c->name, n, "%s@%s", c->esc, id);
-    }
-    return c->name ? 0 : -1;
-}
-
-/* One round: every name held by several candidates is suffixed for each of its
- * holders that still used the bare name. A suffixed name can still collide
- * with another instance's bare name ("a@uhost-2" vs "a" held twice), which the
- * next round resolves the same way. When only suffixed holders remain in a
- * clash (IDs containing '@'), they are dropped: an ambiguous link is worse
- * than none. Returns 1 if anything changed, 0 if stable, -1 when out of memory. */
-static int resolve_round(link_cand *cands, size_t n, const inst_snap *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!cands[i].dropped && cand_set_name(&cands[i], s) != 0)
-            return -1;
-    size_t live = 0;
-    for (size_t i = 0; i < n; i++)
-        live += !cands[i].dropped;
-    qsort(cands, n, sizeof *cands, cmp_cand);
-    int changed = 0;
-    for (size_t i = 0; i < live;) {
-        size_t j = i + 1;
-        while (j < live && strcmp(cands[i].name, cands[j].name) == 0)
-            j++;
-        if (j - i > 1) {
-            int any_bare = 0;
-            for (size_t k = i; k < j; k++)
-                if (!cands[k].suffixed) {
-                    cands[k].suffixed = 1;
-                    any_bare = 1;
-                }
-            if (!any_bare)
-                for (size_t k = i; k < j; k++)
-                    cands[k].dropped = 1;
-            changed = 1;
-        }
-        i = j;
-    }
-    return changed;
-}
-
-static int build_links(inst_snap *s)
-{
-    link_cand *cands = calloc(s->list.n ? s->list.n : 1, sizeof *cands);
-    if (!cands)
-        return -1;
-    size_t n = 0;
-    int rc = 0;
-    for (size_t i = 0; i < s->list.n; i++) {
-        if (s->list.items[i].name[0] == '\0')
-            continue; /* an empty name gets no link */
-        cands[n].target = i;
-        if (!(cands[n].esc = cache_escape_name(s->list.items[i].name))) {
-            rc = -1;
-            goto out;
-        }
-        n++;
-    }
-    /* each round with a change suffixes or drops at least one more candidate */
-    int changed;
-    while ((changed = resolve_round(cands, n, s)) > 0)
-        ;
-    if (changed < 0) {
-        rc = -1;
-        goto out;
-    }
-    s->link_names = calloc(n ? n : 1, sizeof *s->link_names);
-    s->link_targets = calloc(n ? n : 1, sizeof *s->link_targets);
-    if (!s->link_names || !s->link_targets) {
-        rc = -1;
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        /* a name longer than NAME_MAX could be listed but never looked up */
-        if (cands[i].dropped || strlen(cands[i].name) > NAME_MAX)
-            continue;
-        s->link_names[s->n_links] = cands[i].name; /* already in sorted order */
-        s->link_targets[s->n_links] = cands[i].target;
-        cands[i].name = NULL;
-        s->n_links++;
-    }
-out:
-    for (size_t i = 0; i < n; i++) {
-        free(cands[i].esc);
-        free(cands[i].name);
-    }
-    free(cands);
-    return rc;
-}
-
 cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long long fetched_at,
                            long long started_ms)
 {
@@ -253,11 +97,12 @@ cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long lo
     so->snap.started_ms = started_ms;
     if (so->snap.list.n > 1) /* IDs are unique already: the source's contract */
         qsort(so->snap.list.items, so->snap.list.n, sizeof *so->snap.list.items, cmp_instance);
-    if (build_links(&so->snap) != 0) {
+    if (by_name_links(&so->snap.list, &so->snap.link_names, &so->snap.link_targets,
+                      &so->snap.n_links) != 0) {
         inst_snap_destroy(&so->hdr);
         return NULL;
     }
-    trim_if_large(so->snap.list.n); /* the decoded pages were freed just before */
+    trim_note_freed(so->snap.list.n); /* the decoded pages were freed just before */
     return &so->hdr;
 }
 

@@ -33,6 +33,8 @@ typedef enum mode {
     BIG_CHUNKED,/* the same, chunked: no length known up front */
     PARTIAL,    /* half a body, then close */
     NOT_TLS,    /* answers a TLS hello in plain HTTP */
+    LOSE_LATER, /* answers the first request; closes on any later one unanswered */
+    LOSE_GONE,  /* the same, and stops listening first: a reconnect is refused */
 } mode;
 
 typedef struct server {
@@ -40,6 +42,7 @@ typedef struct server {
     int fd;
     int port;
     pthread_t thread;
+    pthread_t workers[16]; /* one per connection, so a kept-alive one blocks no other */
     atomic_int accepted, requests, stop;
     char last_request[8192];
     char redirect_to[128];
@@ -144,10 +147,36 @@ static void serve_connection(server *s, int c)
             write_all(c, half, sizeof half - 1);
             return;
         }
+        case LOSE_LATER:
+        case LOSE_GONE:
+            if (atomic_load(&s->requests) == 1) {
+                static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\n"
+                                         "{\"RetCode\":0}";
+                write_all(c, ok, sizeof ok - 1);
+                continue;
+            }
+            if (s->mode == LOSE_GONE)
+                shutdown(s->fd, SHUT_RDWR); /* stops listening: a connect is refused */
+            return;
         default:
             return;
         }
     }
+}
+
+struct conn {
+    server *s;
+    int fd;
+};
+
+static void *connection_main(void *arg)
+{
+    struct conn k = *(struct conn *)arg;
+    free(arg);
+    serve_connection(k.s, k.fd);
+    shutdown(k.fd, SHUT_RDWR);
+    close(k.fd);
+    return NULL;
 }
 
 static void *server_main(void *arg)
@@ -162,9 +191,19 @@ static void *server_main(void *arg)
         int c = accept(s->fd, NULL, NULL);
         if (c < 0)
             break;
-        atomic_fetch_add(&s->accepted, 1);
-        serve_connection(s, c);
-        close(c);
+        int n = atomic_fetch_add(&s->accepted, 1);
+        struct conn *k = malloc(sizeof *k);
+        if (n >= 16 || !k) {
+            free(k);
+            close(c);
+            continue;
+        }
+        *k = (struct conn){s, c};
+        if (pthread_create(&s->workers[n], NULL, connection_main, k) != 0) {
+            free(k);
+            close(c);
+            s->workers[n] = 0;
+        }
     }
     return NULL;
 }
@@ -189,6 +228,10 @@ static void server_stop(server *s)
     atomic_store(&s->stop, 1);
     shutdown(s->fd, SHUT_RDWR); /* wakes accept() */
     pthread_join(s->thread, NULL);
+    int n = atomic_load(&s->accepted);
+    for (int i = 0; i < n && i < 16; i++)
+        if (s->workers[i])
+            pthread_join(s->workers[i], NULL);
     close(s->fd);
 }
 
@@ -197,10 +240,11 @@ static void url_of(const server *s, const char *scheme, char *out, size_t len)
     snprintf(out, len, "%s://127.0.0.1:%d/", scheme, s->port);
 }
 
-static transport_response perform(transport_curl *t, const char *url, long timeout_ms,
-                                  size_t max_body)
+static transport_response perform_as(transport_curl *t, const char *url, long timeout_ms,
+                                     size_t max_body, bool mutating)
 {
     transport_request req = {
+        .mutating = mutating,
         .url = url,
         .body = "Action=DescribeCompShareInstance&Limit=100&Name=%E8%AE%AD",
         .user_agent = "compsharefs/test",
@@ -212,6 +256,12 @@ static transport_response perform(transport_curl *t, const char *url, long timeo
     transport_response r;
     assert_int_equal(transport_curl_ops.perform(t, &req, &r), 0);
     return r;
+}
+
+static transport_response perform(transport_curl *t, const char *url, long timeout_ms,
+                                  size_t max_body)
+{
+    return perform_as(t, url, timeout_ms, max_body, false);
 }
 
 struct reuse {
@@ -392,6 +442,42 @@ static void test_other_protocols_refused(void **state)
     transport_curl_free(t);
 }
 
+/* A state-changing request goes on a new connection, never a pooled one:
+ * when a pooled connection dies before the answer, libcurl resends the request
+ * on a fresh one by itself ("Connection died, retrying a fresh connect"), and
+ * the server would run it twice. Here the server reads it and closes: it was
+ * received once, and the outcome is unknown. */
+static void test_mutating_never_resent_by_libcurl(void **state)
+{
+    rig g;
+    rig_start(&g, LOSE_LATER, "http");
+    transport_response r = perform(g.t, g.url, 5000, 0); /* leaves a pooled connection */
+    assert_int_equal(r.failure, TRANSPORT_OK);
+    transport_response_free(&r);
+    r = perform_as(g.t, g.url, 5000, 0, true);
+    assert_int_equal(r.failure, TRANSPORT_BROKEN_SENT);
+    transport_response_free(&r);
+    assert_int_equal(atomic_load(&g.s.requests), 2);
+    assert_int_equal(atomic_load(&g.s.accepted), 2); /* the second on a connection of its own */
+    rig_stop(&g);
+}
+
+/* A read may take libcurl's resend; when that reconnect is refused, the read
+ * had still gone out: "may have been sent", never "not sent". */
+static void test_refused_after_sending_is_sent(void **state)
+{
+    rig g;
+    rig_start(&g, LOSE_GONE, "http");
+    transport_response r = perform(g.t, g.url, 5000, 0);
+    assert_int_equal(r.failure, TRANSPORT_OK);
+    transport_response_free(&r);
+    r = perform(g.t, g.url, 5000, 0); /* on the pooled connection, which dies */
+    assert_int_equal(r.failure, TRANSPORT_BROKEN_SENT);
+    transport_response_free(&r);
+    assert_int_equal(atomic_load(&g.s.requests), 2);
+    rig_stop(&g);
+}
+
 /* Through the client: a closed connection after a reboot was sent is an
  * unknown outcome, sent once; a refused connection is retried and named. */
 static void test_client_over_curl(void **state)
@@ -434,6 +520,8 @@ int main(void)
         cmocka_unit_test(test_body_capped),
         cmocka_unit_test(test_tls_handshake_failure_not_sent),
         cmocka_unit_test(test_other_protocols_refused),
+        cmocka_unit_test(test_mutating_never_resent_by_libcurl),
+        cmocka_unit_test(test_refused_after_sending_is_sent),
         cmocka_unit_test(test_client_over_curl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

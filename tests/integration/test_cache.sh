@@ -89,6 +89,34 @@ expect_errno "cat instances/uhost-00000000/status" ENOENT cat "$I/uhost-00000000
 expect_errno "ls instances/uhost-00000000" ENOENT ls "$I/uhost-00000000"
 expect_eq "... with a fresh cache: no API call at all" "$(sim_total)" "0"
 
+# Unknown image IDs: any user of an allow_other mount can ask for any name
+# under images/, and each unlisted ID costs a DescribeCompShareCustomImages
+# call. At most 10 such lookups start per ttl window, beyond the one listing
+# round per ttl, however many names are asked for (600 here, by 4 processes).
+ls "$MNT/images" >/dev/null
+sim_stats_reset
+t0=$(date +%s%N)
+hammers=""
+for h in 1 2 3 4; do
+  (
+    missing=0
+    for n in $(seq 1 150); do
+      stat "$MNT/images/compshareImage-h$h-$n-$RANDOM" >/dev/null 2>&1 || missing=$((missing + 1))
+    done
+    echo "$missing" >"$T_WORK/hammer.$h"
+  ) &
+  hammers+=" $!"
+done
+wait $hammers
+t1=$(date +%s%N)
+windows=$(( ((t1 - t0) / 1000000 + TTL * 1000 - 1) / (TTL * 1000) + 1 ))
+expect_eq "600 unknown image IDs: every one is ENOENT" "$(cat "$T_WORK"/hammer.* | awk '{s += $1} END {print s}')" "600"
+expect_le "... costing at most (1 listing + 10 lookups) per ttl window ($windows windows)" \
+  "$(sim_count DescribeCompShareCustomImages)" "$((windows * 11))"
+expect_eq "... and no other request" "$(sim_total)" "$(sim_count DescribeCompShareCustomImages)"
+im=$(ls "$MNT/images" | head -n 1)
+expect_match "a listed image still reads" "$(rd "$MNT/images/$im/status")" '^[A-Z][a-zA-Z]+$'
+
 # After a successful command the next read fetches (ttl=6 would still serve
 # the cached Running).
 id=""

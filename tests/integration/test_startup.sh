@@ -151,6 +151,26 @@ expect_match "unreachable endpoint: names the endpoint" "$ERR" "127\\.0\\.0\\.1:
 no_key "unreachable endpoint message" "$ERR"
 expect_eq "unreachable endpoint: nothing mounted" "$(mountpoint -q "$MP" && echo mounted)" ""
 
+# ---- an endpoint's user:password@ is never shown: start-up errors, mount log ----
+USERINFO="someone:pw-$$"
+no_userinfo() { # no_userinfo DESCRIPTION TEXT
+  if [[ "$2" == *"pw-$$"* || "$2" == *someone* ]]; then fail "$1: shows user:password@"; else pass "$1: no user:password@"; fi
+}
+run_refused userinfo-unreachable "$EMPTY" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- \
+  -o "endpoint=http://$USERINFO@127.0.0.1:1,timeout=2"
+expect_match "unreachable endpoint with user:password@: named" "$ERR" "http://127\\.0\\.0\\.1:1"
+no_userinfo "unreachable endpoint with user:password@" "$ERR"
+run_refused userinfo-scheme "$EMPTY" UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- \
+  -o "endpoint=ftp://$USERINFO@127.0.0.1:1/"
+expect_match "ftp:// endpoint with user:password@: refused, named" "$ERR" "ftp://127\\.0\\.0\\.1:1"
+no_userinfo "ftp:// endpoint with user:password@" "$ERR"
+if mounted "endpoint with user:password@" userinfo "$EMPTY" UCLOUD_PUBLIC_KEY="$PUB" \
+  UCLOUD_PRIVATE_KEY="$PRIV" -- -d -o "endpoint=${SIM_URL/:\/\//://$USERINFO@}"; then
+  stop_daemon # the log line of interest is written at mount
+  expect_match "the mount's log names the endpoint" "$(cat "$LOG")" "${SIM_URL//./\\.}"
+  no_userinfo "the mount's log" "$(cat "$LOG")"
+fi
+
 # ---- keys from the environment; the key in no argv, environ, file ----
 if mounted "keys from the environment" envkeys "$EMPTY" \
   UCLOUD_PUBLIC_KEY="$PUB" UCLOUD_PRIVATE_KEY="$PRIV" -- -o "endpoint=$SIM_URL"; then

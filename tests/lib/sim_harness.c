@@ -22,14 +22,15 @@
 #define START_WAIT_MS 20000
 #define STOP_WAIT_MS 10000
 
-int sim_start(sim_handle *s, const char *const *args)
+/* Start the program named by $bin_var with args; it prints its URL first. */
+static int child_start(sim_handle *s, const char *bin_var, const char *const *args)
 {
     memset(s, 0, sizeof *s);
     s->pid = -1;
     s->stdout_fd = -1;
-    const char *bin = getenv("COMPSHARE_SIM");
+    const char *bin = getenv(bin_var);
     if (!bin || !*bin) {
-        fprintf(stderr, "sim_harness: COMPSHARE_SIM is not set\n");
+        fprintf(stderr, "sim_harness: %s is not set\n", bin_var);
         return -1;
     }
     int out[2];
@@ -97,6 +98,21 @@ int sim_start(sim_handle *s, const char *const *args)
     }
     sim_stop(s);
     return -1;
+}
+
+int sim_start(sim_handle *s, const char *const *args)
+{
+    return child_start(s, "COMPSHARE_SIM", args);
+}
+
+int proxy_start(sim_handle *p, const sim_handle *upstream, const char *const *args)
+{
+    const char *argv[64] = {"--upstream", upstream->url};
+    size_t n = 2;
+    for (size_t i = 0; args && args[i] && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return child_start(p, "DROP_PROXY", argv);
 }
 
 void sim_stop(sim_handle *s)

@@ -28,6 +28,10 @@ typedef struct sim_handle {
 /* Start the simulator with extra arguments (NULL-terminated; may be NULL).
  * Returns 0, or -1 with a message on stderr (no binary, no URL in time). */
 int sim_start(sim_handle *s, const char *const *args);
+/* Start tests/tools/drop_proxy ($DROP_PROXY) in front of upstream, with its
+ * own arguments (--drop TEXT, --after N; NULL-terminated, may be NULL). The
+ * handle's url is the proxy's; stop it with sim_stop. */
+int proxy_start(sim_handle *p, const sim_handle *upstream, const char *const *args);
 /* SIGTERM, wait (bounded), SIGKILL if it will not go. */
 void sim_stop(sim_handle *s);
 

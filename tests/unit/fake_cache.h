@@ -178,6 +178,20 @@ static int fake_progress(void *ctx, const char *id, api_progress *out, api_error
     return 0;
 }
 
+static cache_source fake_source(void)
+{
+    cache_source src = {
+        .list_instances = fake_list_instances,
+        .list_custom_images = fake_list_custom,
+        .list_platform_images = fake_list_platform,
+        .find_custom_image = fake_find,
+        .image_progress = fake_progress,
+        .now_ms = fake_now,
+        .ctx = &F,
+    };
+    return src;
+}
+
 static int fake_setup(void **state)
 {
     memset(&F, 0, sizeof F);
@@ -192,15 +206,7 @@ static int fake_setup(void **state)
     F.n_custom = 2;
     F.hidden_ids[0] = "img-hidden";
     F.n_hidden = 1;
-    cache_source src = {
-        .list_instances = fake_list_instances,
-        .list_custom_images = fake_list_custom,
-        .list_platform_images = fake_list_platform,
-        .find_custom_image = fake_find,
-        .image_progress = fake_progress,
-        .now_ms = fake_now,
-        .ctx = &F,
-    };
+    cache_source src = fake_source();
     C = cache_new(&src, TTL_MS);
     assert_non_null(C);
     return 0;

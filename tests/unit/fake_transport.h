@@ -11,6 +11,7 @@
 #define FAKE_TRANSPORT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ typedef struct fake_sent {
     long long timestamp_ms;
     char user_agent[64];
     size_t max_body;
+    bool mutating;
 } fake_sent;
 
 struct fake_net;
@@ -98,6 +100,7 @@ static inline int fake_perform(void *ctx, const transport_request *req,
         s->at_ms = f->now;
         s->timestamp_ms = req->timestamp_ms;
         s->max_body = req->max_body;
+        s->mutating = req->mutating;
         strncpy(s->user_agent, req->user_agent ? req->user_agent : "", sizeof s->user_agent - 1);
     }
     fake_reply r = {TRANSPORT_OK, 200, "{\"RetCode\":0}", NULL};

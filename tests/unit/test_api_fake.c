@@ -3,6 +3,7 @@
  * clock: what is sent (signed, complete), what is retried and what never is,
  * the attempt and time limits, the errors reported. Paging: test_api_paging.c. */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -152,6 +153,10 @@ static void test_every_action(void **state)
     expect_param(f, 9, "ImageType", "App");
     expect_param(f, 9, "CompShareImageId", "p2");
     assert_int_equal(f->n_sent, 10);
+    /* the transport is told which requests change state (it never sends
+     * those on a reused connection, see transport.h) */
+    for (size_t i = 0; i < f->n_sent; i++)
+        assert_int_equal(f->sent[i].mutating, i <= 4);
     fx_free(fx);
 }
 
@@ -418,6 +423,16 @@ static void test_error_messages(void **state)
     assert_string_equal(err.message, "InvalidInstanceState:  line two");
     fx_free(fx);
 
+    /* C1 controls (U+0080..U+009F; U+009B is a terminal's CSI), escaped in
+     * JSON or sent raw, reach no error file: spaces instead */
+    fx = fx_new();
+    c = fx_client(fx);
+    fake_ok(&fx->net, "{\"RetCode\":8041,\"Message\":\"state\\u009b31m red\\u0085\xc2\x9b"
+                      "2J end\"}");
+    assert_int_equal(api_start(c, "cn-wlcb-01", "uhost-1", &err), -EPERM);
+    assert_string_equal(err.message, "state 31m red  2J end");
+    fx_free(fx);
+
     /* an HTML error page is named by its status */
     fx = fx_new();
     c = fx_client(fx);
@@ -426,6 +441,26 @@ static void test_error_messages(void **state)
     assert_int_equal(fx->net.n_sent, 1);
     assert_string_equal(err.message, "HTTP 404 from http://127.0.0.1:8080");
     fx_free(fx);
+}
+
+/* Endpoints are shown without user:password@, query or fragment, whatever
+ * their scheme; what is not a URL with a host is not shown at all. */
+static void test_endpoint_shown(void **state)
+{
+    static const char *const cases[][2] = {
+        {"http://user:hunter2@127.0.0.1:8080/", "http://127.0.0.1:8080"},
+        {"https://USER@api.compshare.cn/v1?key=hunter2#x", "https://api.compshare.cn/v1"},
+        {"ftp://a:hunter2@host.test", "ftp://host.test"},
+        {"https://api.compshare.cn", "https://api.compshare.cn"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *shown = api_endpoint_shown(cases[i][0]);
+        assert_non_null(shown);
+        assert_string_equal(shown, cases[i][1]);
+        free(shown);
+    }
+    assert_null(api_endpoint_shown("not a url"));
+    assert_null(api_endpoint_shown("http://"));
 }
 
 /* A server echoing the request must not get the signature into error files. */
@@ -438,19 +473,40 @@ static char *echo_signature(fake_net *f, const params *request, fake_reply *repl
     return body;
 }
 
+/* The same, with the signature and the key in upper case. */
+static char *echo_signature_upper(fake_net *f, const params *request, fake_reply *reply)
+{
+    char sig[64], key[64];
+    snprintf(sig, sizeof sig, "%s", params_get(request, "Signature"));
+    snprintf(key, sizeof key, "%s", PRIV);
+    for (char *p = sig; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    for (char *p = key; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    char *body = NULL;
+    if (asprintf(&body, "{\"RetCode\":171,\"Message\":\"bad Signature %s (key %s)\"}", sig, key) <
+        0)
+        return NULL;
+    return body;
+}
+
 static void test_signature_redacted(void **state)
 {
-    fixture *fx = fx_new();
-    fx->net.handler = echo_signature;
-    api_client *c = fx_client(fx);
-    api_error err;
-    assert_int_equal(api_reboot(c, "cn-wlcb-01", "uhost-1", &err), -EACCES);
-    params p;
-    fake_sent_params(&fx->net, 0, &p);
-    assert_null(strstr(err.message, params_get(&p, "Signature")));
-    assert_non_null(strstr(err.message, "[redacted]"));
-    params_free(&p);
-    fx_free(fx);
+    const fake_handler handlers[] = {echo_signature, echo_signature_upper};
+    for (size_t i = 0; i < 2; i++) {
+        fixture *fx = fx_new();
+        fx->net.handler = handlers[i];
+        api_client *c = fx_client(fx);
+        api_error err;
+        assert_int_equal(api_reboot(c, "cn-wlcb-01", "uhost-1", &err), -EACCES);
+        params p;
+        fake_sent_params(&fx->net, 0, &p);
+        assert_null(strcasestr(err.message, params_get(&p, "Signature")));
+        assert_null(strcasestr(err.message, PRIV));
+        assert_non_null(strstr(err.message, "[redacted]"));
+        params_free(&p);
+        fx_free(fx);
+    }
 }
 
 /* No piece of secret as long as 12 characters appears in text. */
@@ -632,6 +688,7 @@ int main(void)
         cmocka_unit_test(test_attempts_bounded),
         cmocka_unit_test(test_budget_bounded),
         cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_endpoint_shown),
         cmocka_unit_test(test_signature_redacted),
         cmocka_unit_test(test_no_piece_of_a_cut_signature),
         cmocka_unit_test(test_password_redacted),

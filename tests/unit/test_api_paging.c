@@ -24,6 +24,7 @@
 
 typedef struct fleet {
     int total;
+    int claim; /* the TotalCount sent, when not 0 (else total) */
     bool with_total;
     int shift;            /* entries repeated at the start of each later page */
     int fail_offset;      /* answer this Offset with an error; -1 none */
@@ -57,7 +58,7 @@ static char *serve_fleet(fake_net *f, const params *request, fake_reply *reply)
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "RetCode", 0);
     if (fl->with_total)
-        cJSON_AddNumberToObject(root, "TotalCount", fl->total);
+        cJSON_AddNumberToObject(root, "TotalCount", fl->claim ? fl->claim : fl->total);
     cJSON *set = cJSON_AddArrayToObject(root, "UHostSet");
     int from = offset > 0 ? offset - fl->shift : offset;
     for (int i = from; i < offset + limit && i < fl->total; i++) {
@@ -197,26 +198,96 @@ static void test_paging_error_fails_whole_listing(void **state)
     fx_free(fx);
 }
 
-/* A TotalCount no fleet has is not believed. */
+/* A TotalCount no fleet has is not believed: a short page is the last one
+ * whatever TotalCount says, and a server that fills every page is asked for
+ * 200 pages (20,000 entries) at most, never for 10^10. */
 static atomic_int absurd_requests;
 
 static char *absurd_total(fake_net *f, const params *request, fake_reply *reply)
 {
     atomic_fetch_add(&absurd_requests, 1);
-    return strdup("{\"RetCode\":0,\"TotalCount\":1e15,\"UHostSet\":[{\"UHostId\":\"u\"}]}");
+    int entries = *(const int *)f->handler_ctx;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "RetCode", 0);
+    cJSON_AddNumberToObject(root, "TotalCount", 1e12);
+    cJSON *set = cJSON_AddArrayToObject(root, "UHostSet");
+    for (int i = 0; i < entries; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "u-%d", i);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "UHostId", id);
+        cJSON_AddItemToArray(set, o);
+    }
+    char *body = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return body;
 }
 
 static void test_paging_absurd_total(void **state)
 {
-    fixture *fx = fx_new();
-    fx->net.handler = absurd_total;
-    api_client *c = fx_client(fx);
+    const int entries[] = {1, 100}, want_requests[] = {1, 200};
+    for (int k = 0; k < 2; k++) {
+        atomic_store(&absurd_requests, 0);
+        fixture *fx = fx_new();
+        fx->net.handler = absurd_total;
+        fx->net.handler_ctx = (void *)&entries[k];
+        api_client *c = fx_client(fx);
+        api_instance_list l;
+        assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
+        assert_int_equal(l.n, entries[k]); /* the same entries on every page, once */
+        assert_int_equal(atomic_load(&absurd_requests), want_requests[k]);
+        api_instance_list_free(&l);
+        fx_free(fx);
+    }
+}
+
+/* Pages after a short one are not asked for, even though TotalCount says
+ * more: only those already in flight when it came (four at a time). */
+static void test_paging_short_page_is_last(void **state)
+{
+    fleet fl = {.total = 150, .claim = 1000, .with_total = true, .fail_offset = -1};
+    fixture *fx = fleet_fixture(&fl);
     api_instance_list l;
-    assert_int_equal(api_describe_instances(c, NULL, 0, &l, NULL), 0);
-    assert_int_equal(l.n, 1); /* the same instance on every page, once */
-    assert_true(atomic_load(&absurd_requests) > 1);
-    assert_true(atomic_load(&absurd_requests) <= 1000); /* 100,000 entries at most */
+    assert_int_equal(api_describe_instances(fx->c, NULL, 0, &l, NULL), 0);
+    check_fleet(&l, 150);
+    assert_true(fx->net.n_sent >= 2 && fx->net.n_sent <= 5); /* of the 10 claimed */
     api_instance_list_free(&l);
+    fx_free(fx);
+}
+
+/* Every page of a listing shares one retry budget: a slow first page leaves
+ * the others only what is left of it, so the listing fails within the
+ * budget (2 x timeout), never after a budget per page. */
+static char *slow_then_silent(fake_net *f, const params *request, fake_reply *reply)
+{
+    int offset = atoi(params_get(request, "Offset"));
+    int *first_attempts = f->handler_ctx;
+    if (offset > 0 || (*first_attempts)++ == 0) {
+        reply->failure = TRANSPORT_TIMEOUT_SENT; /* costs the attempt's whole timeout */
+        return NULL;
+    }
+    fleet fl = {.total = 200, .with_total = true, .fail_offset = -1};
+    f->handler_ctx = &fl;
+    char *body = serve_fleet(f, request, reply);
+    f->handler_ctx = first_attempts;
+    return body;
+}
+
+static void test_paging_one_budget(void **state)
+{
+    int first_attempts = 0;
+    fixture *fx = fx_new();
+    fx->net.handler = slow_then_silent;
+    fx->net.handler_ctx = &first_attempts;
+    fx->cfg.timeout_ms = 1000; /* budget: 2000 ms */
+    api_client *c = fx_client(fx);
+    long long start = fx->net.now;
+    api_instance_list l;
+    api_error err;
+    assert_int_equal(api_describe_instances(c, NULL, 0, &l, &err), -ETIMEDOUT);
+    assert_int_equal(first_attempts, 2); /* the first page did come, late */
+    assert_true(fx->net.n_sent >= 3);
+    assert_true(fx->net.now - start <= 2000);
     fx_free(fx);
 }
 
@@ -229,6 +300,8 @@ int main(void)
         cmocka_unit_test(test_paging_concurrent),
         cmocka_unit_test(test_paging_error_fails_whole_listing),
         cmocka_unit_test(test_paging_absurd_total),
+        cmocka_unit_test(test_paging_short_page_is_last),
+        cmocka_unit_test(test_paging_one_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include "fake_cache.h"
 
 #define HANG_GUARD_S 30 /* only so a broken cache fails instead of hanging */
+#define HOLD_MS 1000    /* how long a failure is held (cache.c: FAIL_HOLD_MS) */
 
 /* Reader threads of the running test, joined by teardown when a failed
  * assertion left some behind (after opening every gate). */
@@ -302,7 +303,7 @@ static void test_invalidation_of_fresh_data_refetches(void **state)
 
 /* ---- failures ---- */
 
-static void test_failure_reaches_every_waiter_and_is_not_cached(void **state)
+static void test_failure_reaches_every_waiter_and_is_held_briefly(void **state)
 {
     enum { N = 8 };
     static reader r[N];
@@ -322,7 +323,8 @@ static void test_failure_reaches_every_waiter_and_is_not_cached(void **state)
     }
     assert_int_equal(fake_calls(F_INST), 1);
 
-    inst_snap *s; /* the next reader tries again, at once */
+    inst_snap *s; /* once the hold is over, the next reader tries again */
+    advance(HOLD_MS);
     read_instances(&s);
     assert_int_equal(fake_calls(F_INST), 2);
     assert_string_equal(s->list.items[0].state, "state-2");
@@ -330,6 +332,58 @@ static void test_failure_reaches_every_waiter_and_is_not_cached(void **state)
     cache_stats st;
     cache_get_stats(C, &st);
     assert_int_equal(st.fetch_errors, 1);
+}
+
+/* Readers that come one after another right after a failure (the kernel's
+ * revalidation of a name, then a fresh lookup; lookups queued behind each
+ * other) get that failure at once, without a call: the retry budget is paid
+ * once. The hold ends HOLD_MS after the failure, or at an invalidation. */
+static void test_failure_held_for_readers_right_after(void **state)
+{
+    F.fail[F_INST][1] = ETIMEDOUT;
+    api_error err = {0};
+    inst_snap *s = NULL;
+    assert_int_equal(cache_get_instances(C, &s, &err), -ETIMEDOUT);
+    for (int i = 0; i < 6; i++) {
+        memset(&err, 0, sizeof err);
+        assert_int_equal(cache_get_instances(C, &s, &err), -ETIMEDOUT);
+        assert_int_equal(cache_get_instance(C, "uhost-01", &s, &err), -ETIMEDOUT);
+        assert_string_equal(err.message, "scripted failure of call 1");
+        advance(HOLD_MS / 10);
+    }
+    assert_null(s);
+    assert_int_equal(fake_calls(F_INST), 1);
+    advance(HOLD_MS - 6 * (HOLD_MS / 10)); /* the hold is over */
+    read_instances(&s);
+    inst_snap_put(s);
+    assert_int_equal(fake_calls(F_INST), 2);
+
+    /* an invalidation (a command succeeded: the API works) ends it at once */
+    advance(TTL_MS);
+    F.fail[F_INST][3] = EIO;
+    assert_int_equal(cache_get_instances(C, &s, &err), -EIO);
+    cache_invalidate_instance(C, "uhost-01");
+    assert_int_equal(cache_get_instance(C, "uhost-01", &s, &err), 0);
+    inst_snap_put(s);
+    assert_int_equal(fake_calls(F_INST), 4);
+}
+
+/* A failure is never held longer than ttl. */
+static void test_failure_hold_within_ttl(void **state)
+{
+    cache_free(C);
+    cache_source src = fake_source();
+    C = cache_new(&src, HOLD_MS / 4);
+    F.fail[F_INST][1] = EIO;
+    inst_snap *s = NULL;
+    assert_int_equal(cache_get_instances(C, &s, NULL), -EIO);
+    advance(HOLD_MS / 4 - 1);
+    assert_int_equal(cache_get_instances(C, &s, NULL), -EIO);
+    assert_int_equal(fake_calls(F_INST), 1);
+    advance(1);
+    read_instances(&s);
+    inst_snap_put(s);
+    assert_int_equal(fake_calls(F_INST), 2);
 }
 
 static void test_failed_refresh_never_serves_stale(void **state)
@@ -393,14 +447,17 @@ static void test_progress_cached_per_image(void **state)
     assert_int_equal(fake_calls(F_PROGRESS), 4);
 }
 
-static void test_progress_failure_not_cached(void **state)
+static void test_progress_failure_held_briefly(void **state)
 {
     F.fail[F_PROGRESS][1] = ENOENT;
     api_progress p;
     api_error err = {0};
     assert_int_equal(cache_get_progress(C, "img-gone", &p, NULL, &err), -ENOENT);
+    assert_int_equal(cache_get_progress(C, "img-gone", &p, NULL, &err), -ENOENT);
+    assert_int_equal(cache_get_progress(C, "img-other", &p, NULL, &err), 0); /* per image */
+    advance(HOLD_MS);
     assert_int_equal(cache_get_progress(C, "img-gone", &p, NULL, &err), 0);
-    assert_int_equal(fake_calls(F_PROGRESS), 2);
+    assert_int_equal(fake_calls(F_PROGRESS), 3);
 }
 
 /* ---- stress ---- */
@@ -543,11 +600,13 @@ int main(void)
         T(test_invalidation_of_fresh_data_refetches),
         T(test_invalidate_one_instance),
         T(test_invalidate_one_instance_during_fetch),
-        T(test_failure_reaches_every_waiter_and_is_not_cached),
+        T(test_failure_reaches_every_waiter_and_is_held_briefly),
+        T(test_failure_held_for_readers_right_after),
+        T(test_failure_hold_within_ttl),
         T(test_failed_refresh_never_serves_stale),
         T(test_slow_progress_does_not_block_instances),
         T(test_progress_cached_per_image),
-        T(test_progress_failure_not_cached),
+        T(test_progress_failure_held_briefly),
         T(test_stress_invariants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

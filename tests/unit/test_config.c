@@ -452,6 +452,13 @@ static void test_endpoint_validation(void **state)
                          -EINVAL);
         assert_non_null(strstr(why, "endpoint"));
     }
+    /* a refused endpoint is named without its user:password@ */
+    assert_int_equal(resolve(&(config_options){.endpoint = "ftp://someone:pw-secret@host.test/x"},
+                             &cfg, why, sizeof why),
+                     -EINVAL);
+    assert_non_null(strstr(why, "\"ftp://host.test/x\""));
+    assert_null(strstr(why, "pw-secret"));
+    assert_null(strstr(why, "someone"));
     assert_int_equal(
         resolve(&(config_options){.endpoint = "HTTP://127.0.0.1:8080/"}, &cfg, why, sizeof why), 0);
     assert_string_equal(cfg.endpoint, "HTTP://127.0.0.1:8080");

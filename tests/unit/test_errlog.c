@@ -112,6 +112,16 @@ static void test_one_line(void **state)
     assert_int_equal(strchr(t, '\n'), t + strlen(t) - 1);
     assert_null(strchr(t, '\r'));
     free(t);
+    /* nor can a C1 control (U+009B, CSI) reach a terminal through it */
+    err = make_err(-EPERM, 8041,
+                   "state \xc2\x9b"
+                   "31m red \xc2\x85next");
+    errlog_record(e, "uhost-1", "reboot", &err);
+    t = errlog_instance_text(e, "uhost-1", NULL);
+    assert_null(strstr(t, "\xc2\x9b"));
+    assert_null(strstr(t, "\xc2\x85"));
+    assert_non_null(strstr(t, "state  31m red  next"));
+    free(t);
     api_error blank = {0};
     errlog_record(e, "uhost-1", "start", &blank); /* nothing filled in: still a clear line */
     check_instance(e, "uhost-1", "start uhost-1: EIO: failed\n");

@@ -46,6 +46,11 @@ typedef struct api_config {
 
 /* NULL with *err set (-EINVAL for a bad endpoint scheme, -ENOMEM). */
 api_client *api_new(const api_config *cfg, int *err);
+
+/* An endpoint URL as it may be shown in messages and logs:
+ * scheme://host[:port][/path], without user:password@, query or fragment.
+ * Malloc'd; NULL when url is not a URL with a host (or out of memory). */
+char *api_endpoint_shown(const char *url);
 void api_free(api_client *c);
 
 /* Shutting down: every call in flight ends as soon as it can (a transfer

@@ -14,7 +14,7 @@
 /* What happened to one attempt, as far as the client can know. */
 typedef enum transport_failure {
     TRANSPORT_OK = 0,        /* an HTTP response was read (any status) */
-    TRANSPORT_NOT_SENT,      /* certainly never reached the server: DNS, refused, TLS handshake */
+    TRANSPORT_NOT_SENT,      /* no request byte went out: DNS, refused, TLS handshake */
     TRANSPORT_TIMEOUT_SENT,  /* timed out after the request may have been sent */
     TRANSPORT_BROKEN_SENT,   /* connection reset / closed after sending, partial answer */
     TRANSPORT_TOO_LARGE,     /* the body exceeded the cap */
@@ -38,6 +38,11 @@ typedef struct transport_request {
     long timeout_ms;
     long connect_timeout_ms;
     size_t max_body;
+    /* The request changes state (no idempotency token): it is sent on a new
+     * connection, never on a pooled one, so that the HTTP library has no
+     * "connection died, retrying" case in which it would silently send it a
+     * second time. */
+    bool mutating;
 } transport_request;
 
 typedef struct transport_ops {

@@ -16,8 +16,10 @@ size_t utf8_decode(const char *s, size_t n, unsigned *cp);
 /* C0 controls, DEL and C1 controls (U+0080..U+009F): never shown in a line. */
 bool utf8_is_control(unsigned cp);
 
-/* Bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069): they
- * reorder what a terminal shows, so a name holding one can impersonate another. */
+/* Bidirectional formatting characters: embeddings and overrides
+ * (U+202A..U+202E), isolates (U+2066..U+2069) and the marks LRM, RLM, ALM
+ * (U+200E, U+200F, U+061C). They reorder what a terminal shows, so a name
+ * holding one can impersonate another. */
 bool utf8_is_bidi_control(unsigned cp);
 
 /* Copy src into dst (dst_len > 0) as one clean line: control characters (C1

@@ -34,5 +34,9 @@ int config_resolve(const config_options *opt, const char *home,
                    const char *(*getenv_fn)(const char *name), fs_config *out, char *why,
                    size_t why_len);
 void fs_config_free(fs_config *c);
+/* Wipe and free the private key (it is NULL after): once the API client holds
+ * its own copy, in memory excluded from core dumps, this one must not stay in
+ * the heap until exit. */
+void fs_config_forget_private_key(fs_config *c);
 
 #endif

@@ -17,7 +17,9 @@
  * "Running" served after a reboot was accepted).
  *
  * A failed fetch is returned to every reader that waited for it; stale data
- * is never served in its place. The cache lock is never held across an API
+ * is never served in its place. Its failure is held for a moment (1 s, at most
+ * ttl, ended by an invalidation), so that readers right after it fail at once
+ * instead of each starting a fetch of its own. The cache lock is never held across an API
  * call, so a reader whose data is fresh never waits behind a slow fetch. */
 #ifndef COMPSHAREFS_CACHE_H
 #define COMPSHAREFS_CACHE_H

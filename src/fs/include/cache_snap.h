@@ -31,10 +31,15 @@ typedef struct inst_snap {
     uint64_t generation;
     snap_ext ext;
     /* by-name/ entries, sorted by link name; link_targets[i] indexes list.items.
-     * A name held by one instance links as the name itself; a name held by
-     * several links as "NAME@UHOSTID" for each, so every one stays reachable
-     * and none ambiguously. '/' and '%' in names are written %2F and %25, an
-     * empty name gets no link, "." and ".." are written %2E and %2E%2E. */
+     * In a name, '/', '%' and '@', control characters (C0, DEL, C1),
+     * bidirectional controls (utf8_is_bidi_control) and bytes that are not
+     * UTF-8 are written %XX, one per byte; "." and ".." are %2E and %2E%2E.
+     * So '@' in a link always introduces its target's UHostId. A name links as
+     * itself only when one instance holds it, it does not look like an ID
+     * (uhost-..., compshareImage-..., any case) and it fits NAME_MAX; else as
+     * "NAME@UHOSTID", NAME cut at a character boundary to fit NAME_MAX. An
+     * empty name gets no link. No link can pose as another, and every named
+     * instance stays reachable. */
     char **link_names;
     size_t *link_targets;
     size_t n_links;
@@ -110,8 +115,8 @@ cache_obj *cap_snap_build(api_zone_list *zones, api_inventory *stock, const cap_
                           long long now_ns);
 cap_snap *cap_snap_of(cache_obj *o);
 
-/* The by-name link of one instance name: '/' -> %2F, '%' -> %25, "." -> %2E,
- * ".." -> %2E%2E. Malloc'd; NULL when out of memory. */
+/* One instance name escaped as in its by-name link (see inst_snap), without
+ * any "@UHOSTID". Malloc'd; NULL when out of memory. */
 char *cache_escape_name(const char *name);
 
 #endif
