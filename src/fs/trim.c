@@ -21,6 +21,7 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,7 +70,14 @@ void trim_note_freed(size_t instances)
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* Signals are the daemon's stopper's (fs_fuse_loop.c): this thread may be
+     * made before it blocks them, and a SIGTERM taken here would kill the
+     * process instead of unmounting it. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     if (pthread_create(&t, &attr, trimmer, NULL) != 0)
         atomic_store(&trimmer_pid, 0); /* try again at the next count */
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
 }

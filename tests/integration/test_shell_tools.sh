@@ -22,9 +22,11 @@ id=$(echo "$ids" | sed -n 3p)
 # ---- ls ----
 out=$(ls -l "$I/$id" 2>&1)
 expect_eq "ls -l of an instance: exit status" "$?" "0"
-expect_eq "ls -l shows ctl, name, image as -rw-r--r--" \
-  "$(echo "$out" | grep '^-rw-r--r--' | awk '{print $NF}' | sort | tr '\n' ' ')" "ctl image name "
-expect_eq "ls -l shows no other writable file" "$(echo "$out" | grep -c '^-rw')" "3"
+expect_eq "ls -l shows ctl, name, image, stop_at as -rw-r--r--" \
+  "$(echo "$out" | grep '^-rw-r--r--' | awk '{print $NF}' | sort | tr '\n' ' ')" "ctl image name stop_at "
+expect_eq "ls -l shows password as --w-------" "$(echo "$out" | grep '^--w-------' | awk '{print $NF}')" "password"
+expect_eq "ls -l shows no other writable file" "$(echo "$out" | grep -c '^-rw\|^--w')" "5"
+expect_true "ls -l shows apps/ as a directory" grep -q '^dr-xr-xr-x.* apps$' <<<"$out"
 expect_true "ls -l shows read-only files as -r--r--r--" grep -q '^-r--r--r--.* status$' <<<"$out"
 err=$(ls -lR "$MNT" 2>&1 >/dev/null)
 expect_eq "ls -lR of the whole mount: no error" "$err" ""
@@ -43,8 +45,8 @@ expect_eq "find -L through by-name reaches status files" \
   "$(find -L "$MNT/by-name" -name status 2>/dev/null | wc -l)" "$(ls "$MNT/by-name" | wc -l)"
 expect_eq "find -type f -empty: error files of every instance are empty" \
   "$(find "$I" -name error -type f -empty | wc -l)" "$nids"
-expect_eq "find -perm: exactly 3 writable files per instance" \
-  "$(find "$I" -type f -perm -u+w | wc -l)" "$((3 * nids))"
+expect_eq "find -perm: exactly 5 writable files per instance" \
+  "$(find "$I" -type f -perm -u+w | wc -l)" "$((5 * nids))"
 
 # ---- stat size == bytes read, for every file (but /metrics, which changes
 # with every read: checked through one open below) ----
