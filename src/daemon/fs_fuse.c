@@ -57,6 +57,7 @@ typedef struct glue {
     pending *pending;
     waiters *waiters;
     struct fuse_session *se;
+    long long ttl_ms; /* how often waiters look */
     bool foreground;
     _Atomic bool no_open; /* the kernel serves opens itself */
 } glue;
@@ -661,6 +662,15 @@ static const struct fuse_lowlevel_ops ops = {
 
 /* ---- the loop (fs_fuse_loop.c) ---- */
 
+/* Once daemonized, before the loop: a thread started before the fork would
+ * not exist in the daemon (and joining it would hang the unmount). */
+static int start(void *userdata)
+{
+    glue *g = userdata;
+    g->waiters = waiters_new(wait_check, g->tree, g->ttl_ms);
+    return g->waiters ? 0 : -ENOMEM;
+}
+
 /* After the loop, before the session goes: the API calls were aborted, so
  * the commands still running end at once and can still reply. */
 static void drain(void *userdata)
@@ -674,14 +684,13 @@ static void drain(void *userdata)
 
 int fs_fuse_main(fs_cmdline *cl, fs_context *ctx)
 {
-    glue g = {.tree = ctx->tree, .foreground = cl->foreground};
+    glue g = {.tree = ctx->tree, .foreground = cl->foreground, .ttl_ms = ctx->ttl_ms};
     g.ino = inodes_new();
-    g.jobs = jobs_new(MAX_COMMAND_THREADS);
+    g.jobs = jobs_new(MAX_COMMAND_THREADS); /* starts its threads when needed */
     g.pending = pending_new();
-    g.waiters = waiters_new(wait_check, ctx->tree, ctx->ttl_ms);
     int status = 1;
-    if (g.ino && g.jobs && g.pending && g.waiters)
-        status = fs_fuse_serve(cl, ctx, &ops, &g, &g.se, drain);
+    if (g.ino && g.jobs && g.pending)
+        status = fs_fuse_serve(cl, ctx, &ops, &g, &g.se, start, drain);
     else
         log_error("out of memory");
     waiters_free(g.waiters);

@@ -92,7 +92,7 @@ static int run_loop(struct fuse_session *se, const fs_fuse_args *fa)
 
 int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
                   const struct fuse_lowlevel_ops *ops, void *userdata, struct fuse_session **se,
-                  void (*drain)(void *userdata))
+                  int (*start)(void *userdata), void (*drain)(void *userdata))
 {
     fs_fuse_args *fa = cl->fuse;
     *se = fuse_session_new(&fa->args, ops, sizeof *ops, userdata);
@@ -105,7 +105,7 @@ int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
         status = 4;
         goto out_destroy;
     }
-    if (fuse_daemonize(cl->foreground) != 0) { /* threads come after the fork */
+    if (fuse_daemonize(cl->foreground) != 0 || start(userdata) != 0) { /* threads: after it */
         status = 5;
         goto out_unmount;
     }
