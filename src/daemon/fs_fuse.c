@@ -688,7 +688,7 @@ int fs_fuse_main(fs_cmdline *cl, fs_context *ctx)
     g.ino = inodes_new();
     g.jobs = jobs_new(MAX_COMMAND_THREADS); /* starts its threads when needed */
     g.pending = pending_new();
-    int status = 1;
+    int status = CS_EXIT_RUNTIME;
     if (g.ino && g.jobs && g.pending)
         status = fs_fuse_serve(cl, ctx, &ops, &g, &g.se, start, drain);
     else

@@ -8,7 +8,8 @@
  * within a second), marks the session exited, and wakes the thread running
  * the loop with SIGUSR2, whose handler does nothing but interrupt its wait.
  * libfuse reports a loop ended by a signal as an error; it is a clean exit
- * here (status 0), as service managers expect. */
+ * here (status 0), as service managers expect. The exit statuses are those
+ * of options.h; "unmounted" is logged only when something was mounted. */
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 
@@ -17,12 +18,14 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api.h"
 #include "fs_fuse.h"
 #include "fs_fuse_args.h"
 #include "log.h"
+#include "options.h"
 
 typedef struct stopper {
     struct fuse_session *se;
@@ -97,33 +100,36 @@ int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
     fs_fuse_args *fa = cl->fuse;
     *se = fuse_session_new(&fa->args, ops, sizeof *ops, userdata);
     if (!*se)
-        return 1;
-    int status = 0;
+        return CS_EXIT_RUNTIME; /* libfuse said why; options.c passes it no bad option */
+    int status = CS_EXIT_OK;
     stopper s = {.se = *se, .client = ctx->client};
     pthread_t th;
-    if (fuse_session_mount(*se, cl->mountpoint) != 0) {
-        status = 4;
+    if (fuse_session_mount(*se, cl->mountpoint) != 0) { /* libfuse or fusermount3 said why */
+        fprintf(stderr, "compsharefs: could not mount on %s\n", cl->mountpoint);
+        status = CS_EXIT_MOUNT;
         goto out_destroy;
     }
     if (fuse_daemonize(cl->foreground) != 0 || start(userdata) != 0) { /* threads: after it */
-        status = 5;
+        log_error("cannot start serving: %s", strerror(errno));
+        status = CS_EXIT_RUNTIME;
         goto out_unmount;
     }
     if (start_stopper(&s, &th) != 0) {
         log_error("cannot handle signals: %s", strerror(errno));
-        status = 6;
+        status = CS_EXIT_RUNTIME;
         goto out_unmount;
     }
     int res = run_loop(*se, fa);
     api_abort(ctx->client); /* unmounted from outside: the same */
     if (res != 0 && !(res < 0 && atomic_load(&s.signal)) && res != atomic_load(&s.signal)) {
         log_error("the FUSE loop failed (%d)", res);
-        status = 7;
+        status = CS_EXIT_RUNTIME;
     }
     drain(userdata);
     stop_stopper(&s, th);
 out_unmount:
     fuse_session_unmount(*se);
+    log_info("unmounted %s", cl->mountpoint);
 out_destroy:
     fuse_session_destroy(*se);
     *se = NULL;
