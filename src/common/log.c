@@ -117,8 +117,7 @@ static int prefix(int dest, log_level level, char *buf, size_t len)
                         (long)getpid(), level_names[level]);
     }
     strftime(when, sizeof when, "%H:%M:%S", &tm);
-    return snprintf(buf, len, "%s: %s.%03lld %s: ", log_ident, when, ms % 1000,
-                    level_names[level]);
+    return snprintf(buf, len, "%s: %s.%03lld %s: ", log_ident, when, ms % 1000, level_names[level]);
 }
 
 void log_msg(log_level level, const char *fmt, ...)

@@ -25,7 +25,7 @@ typedef struct rule {
     const char *arg;  /* the value's name in --help ("SECONDS"); NULL: takes no value */
     kind kind;
     const char *text; /* the --help line (NULL: not a line of its own); REFUSED: the reason */
-    size_t field;      /* OWN: where the value goes (offsetof cmd_options) */
+    size_t field;     /* OWN: where the value goes (offsetof cmd_options) */
     int (*check)(const char *name, const char *value, char *why, size_t why_len);
 } rule;
 
@@ -55,6 +55,8 @@ static int check_threads(const char *name, const char *value, char *why, size_t 
     return 0;
 }
 
+/* The rules read as a table: one per line, or a line of short ones. */
+/* clang-format off */
 #define OWN_OPT(n, a, f, t, c) {n, a, OWN, t, offsetof(cmd_options, f), c}
 #define FLAG(n, t) {n, NULL, FUSE, t, 0, NULL}
 #define LISTED(n, k) {n, NULL, k, NULL, 0, NULL}
@@ -126,6 +128,7 @@ static const rule RULES[] = {
     REFUSE("blksize", "compsharefs has no block device"),
     REFUSE("subtype", "the type is always fuse.compsharefs"),
 };
+/* clang-format on */
 #define N_RULES (sizeof RULES / sizeof *RULES)
 
 static const struct {
@@ -181,8 +184,7 @@ int options_take(cmd_options *o, const char *arg, char *why, size_t why_len)
         return OPT_TAKEN;
     }
     if (r->arg && !value)
-        return why_set(why, why_len, -1, "-o %s needs a value: -o %s=%s", r->name, r->name,
-                       r->arg);
+        return why_set(why, why_len, -1, "-o %s needs a value: -o %s=%s", r->name, r->name, r->arg);
     if (!r->arg && value)
         return why_set(why, why_len, -1, "-o %s takes no value", r->name);
     if (r->check && r->check(r->name, value, why, why_len) != 0)
@@ -202,8 +204,10 @@ int options_take(cmd_options *o, const char *arg, char *why, size_t why_len)
 int options_argument(cmd_options *o, const char *arg, char *why, size_t why_len)
 {
     if (o->source)
-        return why_set(why, why_len, -1, "unexpected argument %s (usage: compsharefs [options] "
-                                         "[SOURCE] MOUNTPOINT)", arg);
+        return why_set(why, why_len, -1,
+                       "unexpected argument %s (usage: compsharefs [options] "
+                       "[SOURCE] MOUNTPOINT)",
+                       arg);
     char *copy = strdup(arg);
     if (!copy)
         return why_set(why, why_len, -1, "out of memory");
@@ -241,8 +245,9 @@ static bool default_source(const char *s)
 int options_finish(cmd_options *o, char *why, size_t why_len)
 {
     if (!o->mountpoint)
-        return why_set(why, why_len, -1, "no mount point given (usage: compsharefs [options] "
-                                         "[SOURCE] MOUNTPOINT; -h for help)");
+        return why_set(why, why_len, -1,
+                       "no mount point given (usage: compsharefs [options] "
+                       "[SOURCE] MOUNTPOINT; -h for help)");
     if (check_mountpoint(o->mountpoint, why, why_len) != 0)
         return -1;
     if (!o->source || default_source(o->source))
@@ -326,11 +331,10 @@ void options_usage(FILE *out)
 
 void options_free(cmd_options *o)
 {
-    const char **all[] = {&o->cfg.endpoint, &o->cfg.region,      &o->cfg.zone,
-                          &o->cfg.project_id, &o->cfg.profile,   &o->cfg.credentials,
-                          &o->cfg.ca_file,  &o->cfg.ttl,         &o->cfg.timeout,
-                          &o->log_level,    &o->log_file,        &o->source,
-                          &o->mountpoint};
+    const char **all[] = {
+        &o->cfg.endpoint,    &o->cfg.region,  &o->cfg.zone,  &o->cfg.project_id, &o->cfg.profile,
+        &o->cfg.credentials, &o->cfg.ca_file, &o->cfg.ttl,   &o->cfg.timeout,    &o->log_level,
+        &o->log_file,        &o->source,      &o->mountpoint};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         free((char *)*all[i]);
         *all[i] = NULL;

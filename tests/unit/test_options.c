@@ -58,8 +58,10 @@ static void own_options_are_kept(void **state)
 
 static void fuse_options_are_passed_on(void **state)
 {
+    /* clang-format off */
     const char *pass[] = {"-f", "-d", "debug", "-s", "ro", "rw", "dev", "suid", "noatime",
                           "max_threads=8", "max_idle_threads=0", "clone_fd", "fsname=x"};
+    /* clang-format on */
     for (size_t i = 0; i < sizeof pass / sizeof *pass; i++)
         if (take(pass[i]) != OPT_FOR_FUSE)
             fail_msg("%s: not passed on (%s)", pass[i], why);
@@ -70,10 +72,12 @@ static void fuse_options_are_passed_on(void **state)
 
 static void mount_and_systemd_options_are_ignored(void **state)
 {
+    /* clang-format off */
     const char *ignored[] = {"_netdev", "nofail", "noauto", "auto", "users", "defaults",
                              "x-systemd.automount", "x-systemd.requires=network-online.target",
                              "comment=fleet", "auto_unmount", "default_permissions", "nonempty",
                              ""};
+    /* clang-format on */
     for (size_t i = 0; i < sizeof ignored / sizeof *ignored; i++)
         if (take(ignored[i]) != OPT_TAKEN)
             fail_msg("%s: not ignored (%s)", ignored[i], why);
@@ -189,9 +193,11 @@ static void help_lists_each_option_once(void **state)
     FILE *f = open_memstream(&text, &len);
     options_usage(f);
     fclose(f);
+    /* clang-format off */
     const char *once[] = {"-o endpoint=URL", "-o ttl=SECONDS", "-o log_level=LEVEL",
                           "-o log_file=FILE", "max_threads", "max_idle_threads", "allow_other",
                           "-o ro ", "[SOURCE] MOUNTPOINT", "umask", "subdir", "x-*"};
+    /* clang-format on */
     for (size_t i = 0; i < sizeof once / sizeof *once; i++)
         if (count(text, once[i]) != 1)
             fail_msg("--help mentions %s %zu times:\n%s", once[i], count(text, once[i]), text);

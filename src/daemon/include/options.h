@@ -25,8 +25,8 @@ enum {
 };
 
 typedef struct cmd_options {
-    config_options cfg;     /* own settings for config_resolve; malloc'd, NULL when not given */
-    const char *log_level;  /* checked: error, warn, info or debug */
+    config_options cfg;    /* own settings for config_resolve; malloc'd, NULL when not given */
+    const char *log_level; /* checked: error, warn, info or debug */
     const char *log_file;
     const char *source;     /* SOURCE, or NULL */
     const char *mountpoint; /* MOUNTPOINT as given */
