@@ -5,6 +5,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -218,10 +219,17 @@ int options_argument(cmd_options *o, const char *arg, char *why, size_t why_len)
 }
 
 /* The mount point's checks, fusermount3's own included, so that a mount
- * that would fail does so before any API call. */
+ * that would fail does so before any API call. "/dev/fd/N" is a /dev/fuse
+ * descriptor already mounted (mount.fuse3 -o drop_privileges). */
 static int check_mountpoint(const char *mp, char *why, size_t why_len)
 {
     struct stat st;
+    unsigned fd;
+    char end;
+    if (sscanf(mp, "/dev/fd/%u%c", &fd, &end) == 1)
+        return fstat((int)fd, &st) == 0 && S_ISCHR(st.st_mode)
+                   ? 0
+                   : why_set(why, why_len, -1, "mount point %s: not an open /dev/fuse", mp);
     if (stat(mp, &st) != 0)
         return why_set(why, why_len, -1, "mount point %s: %s%s", mp, strerror(errno),
                        errno == ENOTCONN ? " (a dead mount: fusermount3 -u it first)" : "");

@@ -47,6 +47,18 @@ if [ "${1:-}" = --in-namespace ]; then
   expect_eq "fstab: the instances are listed" "$(ls "$NS_MNT/instances" 2>&1 | wc -l)" "$NS_NLISTED"
   umount "$NS_MNT"
   expect_true "fstab: umount ends the daemon" wait_gone "$NS_WORK/m2.log"
+
+  # drop_privileges: mount.fuse3 mounts, then runs compsharefs on /dev/fd/N
+  # without any capability.
+  HOME=$NS_HOME mount -t fuse.compsharefs \
+    -o "credentials=$NS_CRED,endpoint=$NS_URL,drop_privileges,log_file=$NS_WORK/m3.log" \
+    compshare "$NS_MNT" 2>"$NS_WORK/m3.err"
+  expect_eq "mount -o drop_privileges (compsharefs gets /dev/fd/N): exit status 0" \
+    "$?:$(cat "$NS_WORK/m3.err")" "0:"
+  expect_eq "drop_privileges: the instances are listed" "$(ls "$NS_MNT/instances" 2>&1 | wc -l)" \
+    "$NS_NLISTED"
+  umount "$NS_MNT"
+  expect_true "drop_privileges: umount ends the daemon" wait_gone "$NS_WORK/m3.log"
   check_summary
 fi
 

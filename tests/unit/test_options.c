@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -176,6 +177,19 @@ static void mountpoint_is_checked(void **state)
     options_argument(&O, "/nonexistent/compsharefs", why, sizeof why);
     assert_int_equal(options_finish(&O, why, sizeof why), -1);
     assert_non_null(strstr(why, "No such file or directory"));
+
+    /* mount.fuse3 -o drop_privileges mounts itself and passes /dev/fd/N */
+    teardown(NULL);
+    options_argument(&O, "/dev/fd/987", why, sizeof why);
+    assert_int_equal(options_finish(&O, why, sizeof why), -1);
+    assert_non_null(strstr(why, "not an open /dev/fuse"));
+    teardown(NULL);
+    char path[32];
+    fd = open("/dev/null", O_RDWR); /* a character device, as /dev/fuse is */
+    snprintf(path, sizeof path, "/dev/fd/%d", fd);
+    options_argument(&O, path, why, sizeof why);
+    assert_int_equal(options_finish(&O, why, sizeof why), 0);
+    close(fd);
 }
 
 static size_t count(const char *text, const char *word)
