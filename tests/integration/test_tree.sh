@@ -16,7 +16,8 @@ fs_mount -o ttl=1
 
 # ---- the root ----
 expect_eq "root lists the contract's entries" \
-  "$(ls "$MNT" | tr '\n' ' ')" "by-name error images instances metrics platform-images "
+  "$(ls "$MNT" | tr '\n' ' ')" \
+  "by-gpu by-name by-state by-zone error events images instances metrics platform-images ssh_config "
 for d in instances by-name images platform-images; do
   expect_eq "$d/ is a directory 0555" "$(stat -c '%F %a' "$MNT/$d")" "directory 555"
 done
