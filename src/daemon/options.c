@@ -17,7 +17,8 @@
 typedef enum kind {
     OWN,     /* ours: its value goes to a cmd_options field */
     FUSE,    /* passed on to libfuse (and the kernel) */
-    IGNORED, /* accepted and dropped: mount(8)'s, systemd's, or always on anyway */
+    IGNORED, /* accepted and dropped: mount(8)'s, systemd's, or always on anyway;
+              * also -h and -V, which only set help and version */
     REFUSED, /* would break the contract: refused with the reason in text */
 } kind;
 
