@@ -57,7 +57,9 @@ for _ in $(seq 1 50); do
 done
 [ -n "$url" ] || { echo "compshare-sim did not start:"; cat "$state/sim.log"; exit 1; }
 
-build/src/daemon/compsharefs -o "credentials=$state/credentials.json,endpoint=$url,ttl=1" "$mnt"
+# In the background its log would go to syslog, which a container may not
+# have: keep it in a file instead.
+build/src/daemon/compsharefs -o "credentials=$state/credentials.json,endpoint=$url,ttl=1,log_file=$state/compsharefs.log" "$mnt"
 
 # Run a command in the mount as a user would type it; a failing command (the
 # tour shows one on purpose) prints its error and the tour goes on.
@@ -86,6 +88,6 @@ show 'grep -h compsharefs_instance_state metrics | head -3'
 cat <<MSG
 
 The mount stays up: explore $mnt with ls, cat, echo, watch, grep...
-  watch -n1 cat $mnt/instances/*/status
-Stop with: scripts/demo.sh stop
+  watch -n1 grep -H . $mnt/instances/*/status
+compsharefs logs to $state/compsharefs.log. Stop with: scripts/demo.sh stop
 MSG

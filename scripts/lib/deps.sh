@@ -12,6 +12,9 @@ COMPSHAREFS_PACKAGES=(
   rsync                      # the shell-tools test copies a tree with it
   prometheus                 # promtool: the metrics test checks /metrics with it
   gdb                        # gcore: the core-dump test searches a daemon's core for the key
+  man-db                     # man -l: the install tests render compsharefs(1), compshare-sim(1)
+  dpkg-dev file              # cpack -G DEB computes Depends with dpkg-shlibdeps, which needs file
+  systemd                    # systemd-analyze verify checks the unit (nothing is started)
 )
 
 install_deps() {

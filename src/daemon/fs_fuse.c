@@ -57,6 +57,7 @@ typedef struct glue {
     pending *pending;
     waiters *waiters;
     struct fuse_session *se;
+    long long ttl_ms; /* how often waiters look */
     bool foreground;
     _Atomic bool no_open; /* the kernel serves opens itself */
 } glue;
@@ -229,22 +230,6 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
         fuse_reply_err(req, -rc);
     else
         fuse_reply_readlink(req, target);
-    free(path);
-}
-
-/* access(2) and `test -w` when the kernel does not check modes itself (no
- * allow_other): what the modes say, for root too, since a read-only file
- * refuses writes whoever asks. */
-static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
-{
-    char *path = path_or_reply(req, ino);
-    if (!path)
-        return;
-    node_attr a;
-    int rc = tree_stat(glue_of(req)->tree, path, &a, NULL);
-    if (rc == 0 && (((mask & W_OK) && !(a.mode & 0200)) || ((mask & X_OK) && !(a.mode & 0100))))
-        rc = -EACCES;
-    fuse_reply_err(req, -rc);
     free(path);
 }
 
@@ -671,7 +656,6 @@ static const struct fuse_lowlevel_ops ops = {
     .getattr = op_getattr,
     .setattr = op_setattr,
     .readlink = op_readlink,
-    .access = op_access,
     .open = op_open,
     .read = op_read,
     .write = op_write,
@@ -694,6 +678,15 @@ static const struct fuse_lowlevel_ops ops = {
 
 /* ---- the loop (fs_fuse_loop.c) ---- */
 
+/* Once daemonized, before the loop: a thread started before the fork would
+ * not exist in the daemon (and joining it would hang the unmount). */
+static int start(void *userdata)
+{
+    glue *g = userdata;
+    g->waiters = waiters_new(wait_check, g->tree, g->ttl_ms);
+    return g->waiters ? 0 : -ENOMEM;
+}
+
 /* After the loop, before the session goes: the API calls were aborted, so
  * the commands still running end at once and can still reply. */
 static void drain(void *userdata)
@@ -707,14 +700,13 @@ static void drain(void *userdata)
 
 int fs_fuse_main(fs_cmdline *cl, fs_context *ctx)
 {
-    glue g = {.tree = ctx->tree, .foreground = cl->foreground};
+    glue g = {.tree = ctx->tree, .foreground = cl->foreground, .ttl_ms = ctx->ttl_ms};
     g.ino = inodes_new();
-    g.jobs = jobs_new(MAX_COMMAND_THREADS);
+    g.jobs = jobs_new(MAX_COMMAND_THREADS); /* starts its threads when needed */
     g.pending = pending_new();
-    g.waiters = waiters_new(wait_check, ctx->tree, ctx->ttl_ms);
-    int status = 1;
-    if (g.ino && g.jobs && g.pending && g.waiters)
-        status = fs_fuse_serve(cl, ctx, &ops, &g, &g.se, drain);
+    int status = CS_EXIT_RUNTIME;
+    if (g.ino && g.jobs && g.pending)
+        status = fs_fuse_serve(cl, ctx, &ops, &g, &g.se, start, drain);
     else
         log_error("out of memory");
     waiters_free(g.waiters);

@@ -7,25 +7,24 @@
 
 #include <stdbool.h>
 
-#include "config.h"
+#include "options.h"
 #include "tree.h"
 
 struct api_client;
 
 /* What the command line said. */
 typedef struct fs_cmdline {
-    config_options opts; /* our own -o options (strings, NULL when not given) */
-    bool allow_other;
-    char *mountpoint;
-    bool foreground, debug, singlethread, show_help, show_version;
+    cmd_options opts; /* ours, checked (options.h) */
+    char *mountpoint; /* absolute */
+    bool foreground, debug, singlethread;
     struct fs_fuse_args *fuse; /* the rest, for libfuse */
 } fs_cmdline;
 
-/* Parse argv. 0, or -EINVAL after printing why (usage errors). */
+/* Parse argv and check every option and the mount point (unless -h or -V).
+ * 0, or -EINVAL after printing one line saying why. */
 int fs_fuse_parse(int argc, char **argv, fs_cmdline *out);
 void fs_fuse_cmdline_free(fs_cmdline *cl);
-/* libfuse's own options, for --help; and its version, for --version. */
-void fs_fuse_help(const fs_cmdline *cl);
+/* libfuse's version, for --version. */
 const char *fs_fuse_version(void);
 
 typedef struct fs_context {

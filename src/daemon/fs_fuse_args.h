@@ -16,12 +16,13 @@ struct fs_fuse_args {
 typedef struct fs_fuse_args fs_fuse_args;
 
 /* fs_fuse_loop.c: make the session (userdata for ops, *se set before any
- * request), mount, daemonize, serve until unmounted or signalled, call
- * drain(userdata), unmount. Returns the exit status. */
+ * request), mount, daemonize, call start(userdata) (threads are started
+ * there, after the fork; non-zero fails), serve until unmounted or
+ * signalled, call drain(userdata), unmount. Returns the exit status. */
 struct fs_cmdline;
 struct fs_context;
 int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
                   const struct fuse_lowlevel_ops *ops, void *userdata, struct fuse_session **se,
-                  void (*drain)(void *userdata));
+                  int (*start)(void *userdata), void (*drain)(void *userdata));
 
 #endif

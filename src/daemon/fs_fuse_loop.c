@@ -8,7 +8,8 @@
  * within a second), marks the session exited, and wakes the thread running
  * the loop with SIGUSR2, whose handler does nothing but interrupt its wait.
  * libfuse reports a loop ended by a signal as an error; it is a clean exit
- * here (status 0), as service managers expect. */
+ * here (status 0), as service managers expect. The exit statuses are those
+ * of options.h; "unmounted" is logged only when something was mounted. */
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 
@@ -20,6 +21,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@
 #include "fs_fuse.h"
 #include "fs_fuse_args.h"
 #include "log.h"
+#include "options.h"
 
 typedef struct stopper {
     struct fuse_session *se;
@@ -133,38 +136,40 @@ static int run_loop(struct fuse_session *se, const fs_fuse_args *fa)
 
 int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
                   const struct fuse_lowlevel_ops *ops, void *userdata, struct fuse_session **se,
-                  void (*drain)(void *userdata))
+                  int (*start)(void *userdata), void (*drain)(void *userdata))
 {
     fs_fuse_args *fa = cl->fuse;
     *se = fuse_session_new(&fa->args, ops, sizeof *ops, userdata);
     if (!*se)
-        return 1;
-    int status = 0;
+        return CS_EXIT_RUNTIME; /* libfuse said why; options.c passes it no bad option */
+    int status = CS_EXIT_OK;
     stopper s = {.se = *se, .client = ctx->client};
     pthread_t th;
     int dev_last = -1;
-    if (fuse_session_mount(*se, cl->mountpoint) != 0) {
-        status = 4;
+    if (fuse_session_mount(*se, cl->mountpoint) != 0) { /* libfuse or fusermount3 said why */
+        fprintf(stderr, "compsharefs: could not mount on %s\n", cl->mountpoint);
+        status = CS_EXIT_MOUNT;
         goto out_destroy;
     }
     dev_last = dup_fd_above_all(fuse_session_fd(*se));
     if (dev_last < 0)
         log_warn("cannot duplicate the FUSE device (%s): after a kill -9 the mount may stay",
                  strerror(errno));
-    if (fuse_daemonize(cl->foreground) != 0) { /* threads come after the fork */
-        status = 5;
+    if (fuse_daemonize(cl->foreground) != 0 || start(userdata) != 0) { /* threads: after it */
+        log_error("cannot start serving: %s", strerror(errno));
+        status = CS_EXIT_RUNTIME;
         goto out_unmount;
     }
     if (start_stopper(&s, &th) != 0) {
         log_error("cannot handle signals: %s", strerror(errno));
-        status = 6;
+        status = CS_EXIT_RUNTIME;
         goto out_unmount;
     }
     int res = run_loop(*se, fa);
     api_abort(ctx->client); /* unmounted from outside: the same */
     if (res != 0 && !(res < 0 && atomic_load(&s.signal)) && res != atomic_load(&s.signal)) {
         log_error("the FUSE loop failed (%d)", res);
-        status = 7;
+        status = CS_EXIT_RUNTIME;
     }
     drain(userdata);
     stop_stopper(&s, th);
@@ -172,6 +177,7 @@ out_unmount:
     if (dev_last >= 0)
         close(dev_last);
     fuse_session_unmount(*se);
+    log_info("unmounted %s", cl->mountpoint);
 out_destroy:
     fuse_session_destroy(*se);
     *se = NULL;

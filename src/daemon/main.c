@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* main.c - compsharefs: parse options, find the keys, prove them with one
- * API call, then mount.
+/* main.c - compsharefs: check the command line, find the keys, prove them
+ * with one API call, then mount.
  *
- *   compsharefs [options] MOUNTPOINT
+ *   compsharefs [options] [SOURCE] MOUNTPOINT
  *
- * Start-up refuses to mount, with one line on stderr saying what is wrong and
- * where it looked, when there are no keys, when the API rejects them, or when
- * the endpoint cannot be reached: a mount that would only ever answer EIO is
- * worse than no mount. */
+ * Every option, the mount point and the configuration are checked before
+ * any API call: a bad one is one line on stderr and exit status 2. Then
+ * start-up refuses to mount, with one line saying what is wrong and where it
+ * looked, when the API rejects the keys (3) or cannot be used (1): a mount
+ * that would only ever answer EIO is worse than no mount. The exit statuses
+ * are options.h's. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -26,31 +29,11 @@
 #include "fs_fuse.h"
 #include "log.h"
 #include "metrics.h"
+#include "options.h"
 #include "tree.h"
 
-static void usage(const char *prog)
-{
-    printf("usage: %s [options] MOUNTPOINT\n\n"
-           "compsharefs options:\n"
-           "    -o endpoint=URL        API base URL (UCLOUD_BASE_URL; default "
-           "https://api.compshare.cn)\n"
-           "    -o region=R            region to list (UCLOUD_REGION; default cn-wlcb)\n"
-           "    -o zone=Z              zone filter (UCLOUD_ZONE; default all zones of the region)\n"
-           "    -o project_id=P        project (UCLOUD_PROJECT_ID)\n"
-           "    -o profile=NAME        profile in ~/.ucloud/config.json and credential.json "
-           "(UCLOUD_PROFILE)\n"
-           "    -o credentials=FILE    JSON file {\"public_key\": ..., \"private_key\": ...}\n"
-           "    -o ca_file=FILE        CA bundle for TLS (verification is always on)\n"
-           "    -o ttl=SECONDS         how old cached data may be when read (default 2)\n"
-           "    -o timeout=SECONDS     per-request timeout (default 15)\n"
-           "    -o max_threads=N       FUSE worker threads (default 64)\n"
-           "Keys, first found wins: credentials=FILE; UCLOUD_PUBLIC_KEY + UCLOUD_PRIVATE_KEY;\n"
-           "~/.ucloud/credential.json. Unmount with: fusermount3 -u MOUNTPOINT\n\n",
-           prog);
-}
-
 /* Every finished API call: counted for /metrics (ctx is the metrics) and,
- * with -d, logged. The hook never sees a key or a signature. */
+ * at log_level=debug (or -d), logged. The hook never sees a key or a signature. */
 static void on_api_call(void *ctx, const char *action, int errnum, int retcode, int attempts,
                         double seconds)
 {
@@ -93,6 +76,26 @@ static int prove_api(cache *c, const fs_config *cfg, const char *endpoint)
     return rc;
 }
 
+/* Logging as the options say; before any API call, so that a log file that
+ * cannot be opened is a usage error. 0, or -1 after one line on stderr. */
+static int setup_logging(const fs_cmdline *cl)
+{
+    log_setup("compsharefs", false, cl->debug);
+    log_level level;
+    if (cl->opts.log_level && log_level_parse(cl->opts.log_level, &level) == 0)
+        log_set_level(level); /* -d keeps the FUSE trace whatever the level */
+    const char *file = cl->opts.log_file;
+    int rc = file ? log_to_file(file) : 0;
+    if (rc != 0) {
+        fprintf(stderr, "compsharefs: -o log_file=%s: %s\n", file, strerror(-rc));
+        return -1;
+    }
+    if (!cl->foreground && !file && access("/dev/log", W_OK) != 0)
+        log_warn("no syslog here (/dev/log): once in the background, the log is lost; "
+                 "use -f or -o log_file=FILE");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     fs_cmdline cl;
@@ -104,33 +107,28 @@ int main(int argc, char **argv)
     tree *t = NULL;
     metrics *call_metrics = NULL;
     char *endpoint_shown = NULL;
-    int status = 2; /* usage errors */
+    int status = CS_EXIT_USAGE;
 
-    if (fs_fuse_parse(argc, argv, &cl) != 0)
+    int parsed = fs_fuse_parse(argc, argv, &cl);
+    options_hide_secrets(argc, argv); /* parsed: ps need not show them any more */
+    if (parsed != 0)
         goto out;
-    if (cl.show_help) {
-        usage(argv[0]);
-        fs_fuse_help(&cl);
-        status = 0;
-        goto out;
-    }
-    if (cl.show_version) {
-        printf("compsharefs %s\nFUSE library version %s\n", COMPSHAREFS_VERSION,
-               fs_fuse_version());
-        status = 0;
-        goto out;
-    }
-    if (!cl.mountpoint) {
-        fprintf(stderr, "compsharefs: no mount point given (usage: compsharefs [options] "
-                        "MOUNTPOINT; -h for help)\n");
+    if (cl.opts.help || cl.opts.version) {
+        if (cl.opts.help)
+            options_usage(stdout);
+        else
+            printf("compsharefs %s\nFUSE library version %s\n", COMPSHAREFS_VERSION,
+                   fs_fuse_version());
+        status = CS_EXIT_OK;
         goto out;
     }
-
-    status = 1;
-    log_setup("compsharefs", false, cl.debug);
+    if (setup_logging(&cl) != 0)
+        goto out;
     char why[1024];
-    if (config_resolve(&cl.opts, NULL, NULL, &cfg, why, sizeof why) != 0) {
+    int rc = config_resolve(&cl.opts.cfg, NULL, NULL, &cfg, why, sizeof why);
+    if (rc != 0) {
         fprintf(stderr, "compsharefs: %s\n", why);
+        status = rc == -ENOMEM ? CS_EXIT_RUNTIME : CS_EXIT_USAGE;
         goto out;
     }
     scrub_private_key_env();
@@ -140,6 +138,7 @@ int main(int argc, char **argv)
     if (cfg.warning[0])
         log_warn("%s", cfg.warning);
 
+    status = CS_EXIT_RUNTIME;
     call_metrics = metrics_new();
     api_config acfg = {
         .endpoint = cfg.endpoint, .public_key = cfg.public_key, .private_key = cfg.private_key,
@@ -153,6 +152,7 @@ int main(int argc, char **argv)
     acfg.private_key = NULL;
     if (!client) {
         fprintf(stderr, "compsharefs: cannot use endpoint %s: %s\n", endpoint, strerror(-err));
+        status = err == -EINVAL ? CS_EXIT_USAGE : CS_EXIT_RUNTIME;
         goto out;
     }
     cache_source src = cache_source_api(client);
@@ -165,12 +165,14 @@ int main(int argc, char **argv)
         goto out;
     }
     tree_set_default_zone(t, cfg.zone);
-    if (prove_api(c, &cfg, endpoint) != 0)
+    rc = prove_api(c, &cfg, endpoint);
+    if (rc != 0) {
+        status = rc == -EACCES ? CS_EXIT_KEYS : CS_EXIT_API;
         goto out;
+    }
 
     fs_context ctx = {.tree = t, .client = client, .ttl_ms = cfg.ttl_ms};
     status = fs_fuse_main(&cl, &ctx);
-    log_info("unmounted");
 
 out:
     tree_free(t);
@@ -182,5 +184,6 @@ out:
     fs_config_free(&cfg);
     fs_fuse_cmdline_free(&cl);
     free(endpoint_shown);
+    log_close();
     return status;
 }
