@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -99,22 +100,33 @@ static void stop_stopper(stopper *s, pthread_t th)
  * last and so released first: the connection is gone before fusermount3
  * hears of the death. Closed again before our own unmount (fs_fuse_serve),
  * so that libfuse's closing of the device still ends the connection. */
+/* The highest descriptor open now (-1 when /proc cannot tell); with
+ * cloexec, every descriptor above stderr is marked close-on-exec on the way. */
+static int scan_fds(bool cloexec)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    int top = -1, skip = dirfd(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char *end;
+        long n = strtol(e->d_name, &end, 10);
+        if (*end != '\0' || end == e->d_name || n < 0 || n >= INT_MAX || n == skip)
+            continue;
+        top = (int)n > top ? (int)n : top;
+        if (cloexec && n > 2)
+            fcntl((int)n, F_SETFD, fcntl((int)n, F_GETFD) | FD_CLOEXEC);
+    }
+    closedir(d);
+    return top;
+}
+
 static int dup_fd_above_all(int fd)
 {
-    int top = fd;
-    DIR *d = opendir("/proc/self/fd");
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            char *end;
-            long n = strtol(e->d_name, &end, 10);
-            if (*end == '\0' && end != e->d_name && n > top && n < INT_MAX)
-                top = (int)n;
-        }
-        closedir(d);
-    } else {
+    int top = scan_fds(false);
+    if (top < fd)
         top = fd + 64; /* no /proc: far enough above what start-up opened */
-    }
     return fcntl(fd, F_DUPFD_CLOEXEC, top + 1);
 }
 
@@ -146,6 +158,9 @@ int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
     stopper s = {.se = *se, .client = ctx->client};
     pthread_t th;
     int dev_last = -1;
+    /* fusermount3 outlives a mount's start (it waits to auto-unmount): it must
+     * not inherit the API client's connection, the log or the keys' file. */
+    scan_fds(true);
     if (fuse_session_mount(*se, cl->mountpoint) != 0) { /* libfuse or fusermount3 said why */
         fprintf(stderr, "compsharefs: could not mount on %s\n", cl->mountpoint);
         status = CS_EXIT_MOUNT;
