@@ -202,23 +202,32 @@ static int instances_readdir(tree *t, const tree_path *p, tree_fill_fn fill, voi
     return rc ? rc : -ENOTDIR;
 }
 
+/* instances/ID/FILE (p->n >= 3) when it takes writes: 0 and *f, else the
+ * errno a write gets (no such file, a directory, a read-only file). */
+static int writable_file(const tree_path *p, const file_def **f)
+{
+    *f = render_find(render_instance_files, p->part[2]);
+    if (!*f || !control_valid_id(p->part[1]) || p->n > 4 || (p->n == 4 && !(*f)->dir))
+        return -ENOENT;
+    if ((*f)->dir)
+        return p->n == 3 ? -EISDIR : -EACCES;
+    return (*f)->mode & 0200 ? 0 : -EACCES;
+}
+
 /* ctl, name, image, stop_at and password take commands. */
 static int instances_command_parse(tree *t, const tree_path *p, const char *buf, size_t len,
                                    tree_command *cmd)
 {
     if (p->n < 3)
         return p->n == 2 && control_valid_id(p->part[1]) ? -EISDIR : -EACCES;
-    const file_def *f = render_find(render_instance_files, p->part[2]);
-    if (!f || !control_valid_id(p->part[1]) || p->n > 4 || (p->n == 4 && !f->dir))
-        return -ENOENT;
-    if (f->dir)
-        return p->n == 3 ? -EISDIR : -EACCES;
-    if (!(f->mode & 0200))
-        return -EACCES;
+    const file_def *f;
+    int rc = writable_file(p, &f);
+    if (rc)
+        return rc;
     snprintf(cmd->id, sizeof cmd->id, "%.64s", p->part[1]); /* an ID: 64 at most */
     char why[256], what[32];
     snprintf(what, sizeof what, "write %s", f->name);
-    int rc = control_parse(f->name, buf, len, &cmd->cmd, why, sizeof why);
+    rc = control_parse(f->name, buf, len, &cmd->cmd, why, sizeof why);
     return rc ? tree_refuse(t, p->part[1], what, rc, why) : 0;
 }
 
@@ -228,17 +237,14 @@ static int instances_truncate(tree *t, const tree_path *p)
 {
     if (p->n < 3)
         return p->n == 1 || control_valid_id(p->part[1]) ? -EISDIR : -ENOENT;
-    const file_def *f = render_find(render_instance_files, p->part[2]);
-    if (!f || !control_valid_id(p->part[1]) || p->n > 4 || (p->n == 4 && !f->dir))
-        return -ENOENT;
-    if (f->dir)
-        return p->n == 3 ? -EISDIR : -EACCES;
-    if (!(f->mode & 0200))
-        return -EACCES;
+    const file_def *f;
+    int rc = writable_file(p, &f);
+    if (rc)
+        return rc;
     inst_snap *snap;
     const api_instance *inst;
     api_error err = {0};
-    int rc = tree_get_known_instance(t, p->part[1], &snap, &inst, &err);
+    rc = tree_get_known_instance(t, p->part[1], &snap, &inst, &err);
     if (rc == 0)
         inst_snap_put(snap);
     else if (rc != -ENOENT)
