@@ -16,6 +16,24 @@
 if [ "${1:-}" = --in-namespace ]; then
   . "$(dirname "$0")/../lib/check.sh"
   mount --bind "$NS_BIN" /usr/local/sbin || { fail "bind-mounting over /usr/local/sbin"; check_summary; }
+  # bounded CMD...: CMD, killed after 60 s; a hang says on stderr where the
+  # daemon's threads were and what it logged (a hang must never become the
+  # suite's 600 s timeout, with nothing to show for it).
+  bounded() {
+    timeout -k 5 60 "$@"
+    local rc=$? p t
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+      {
+        echo "    hung: $*"
+        for p in $(pgrep -f -- " $NS_MNT"); do
+          echo "    pid $p: $(tr '\0' ' ' <"/proc/$p/cmdline")"
+          for t in /proc/"$p"/task/*; do echo "      $(cat "$t/comm") $(cat "$t/wchan")"; done
+        done
+        tail -n 5 "$NS_WORK"/m*.log 2>/dev/null | sed 's/^/    /'
+      } >&2
+    fi
+    return $rc
+  }
   # wait_gone LOG: the daemon logged "unmounted" and exited.
   wait_gone() {
     local i
@@ -25,13 +43,14 @@ if [ "${1:-}" = --in-namespace ]; then
     done
     return 1
   }
-  HOME=$NS_HOME mount -t fuse.compsharefs -o "credentials=$NS_CRED,endpoint=$NS_URL,log_file=$NS_WORK/m1.log" \
-    compshare "$NS_MNT" 2>"$NS_WORK/m1.err"
+  HOME=$NS_HOME bounded mount -t fuse.compsharefs \
+    -o "credentials=$NS_CRED,endpoint=$NS_URL,log_file=$NS_WORK/m1.log" compshare "$NS_MNT" \
+    2>"$NS_WORK/m1.err"
   expect_eq "mount -t fuse.compsharefs compshare MNT: exit status 0" "$?:$(cat "$NS_WORK/m1.err")" "0:"
   expect_eq "mount -t: findmnt shows the source and the type" \
     "$(findmnt -n -o SOURCE,FSTYPE "$NS_MNT")" "compshare fuse.compsharefs"
-  expect_eq "mount -t: the instances are listed" "$(ls "$NS_MNT/instances" 2>&1 | wc -l)" "$NS_NLISTED"
-  umount "$NS_MNT"
+  expect_eq "mount -t: the instances are listed" "$(bounded ls "$NS_MNT/instances" | wc -l)" "$NS_NLISTED"
+  bounded umount "$NS_MNT" || bounded umount -l "$NS_MNT"
   expect_true "umount: the daemon logs the unmount and exits" wait_gone "$NS_WORK/m1.log"
 
   # The contract's fstab line, plus what fstab and systemd add, which mount(8)
@@ -39,25 +58,25 @@ if [ "${1:-}" = --in-namespace ]; then
   printf '%s %s fuse.compsharefs %s 0 0\n' compshare "$NS_MNT" \
     "_netdev,nofail,noauto,x-systemd.requires=network-online.target,credentials=$NS_CRED,endpoint=$NS_URL,allow_other,log_file=$NS_WORK/m2.log" \
     >"$NS_WORK/fstab"
-  HOME=$NS_HOME mount -T "$NS_WORK/fstab" "$NS_MNT" 2>"$NS_WORK/m2.err"
+  HOME=$NS_HOME bounded mount -T "$NS_WORK/fstab" "$NS_MNT" 2>"$NS_WORK/m2.err"
   expect_eq "mount -T FSTAB MNT (an fstab line): exit status 0" "$?:$(cat "$NS_WORK/m2.err")" "0:"
   expect_match "fstab: mounted with allow_other, so default_permissions" \
     "$(findmnt -n -o SOURCE,FSTYPE,OPTIONS "$NS_MNT")" \
     '^compshare fuse\.compsharefs .*default_permissions,allow_other'
-  expect_eq "fstab: the instances are listed" "$(ls "$NS_MNT/instances" 2>&1 | wc -l)" "$NS_NLISTED"
-  umount "$NS_MNT"
+  expect_eq "fstab: the instances are listed" "$(bounded ls "$NS_MNT/instances" | wc -l)" "$NS_NLISTED"
+  bounded umount "$NS_MNT" || bounded umount -l "$NS_MNT"
   expect_true "fstab: umount ends the daemon" wait_gone "$NS_WORK/m2.log"
 
   # drop_privileges: mount.fuse3 mounts, then runs compsharefs on /dev/fd/N
   # without any capability.
-  HOME=$NS_HOME mount -t fuse.compsharefs \
+  HOME=$NS_HOME bounded mount -t fuse.compsharefs \
     -o "credentials=$NS_CRED,endpoint=$NS_URL,drop_privileges,log_file=$NS_WORK/m3.log" \
     compshare "$NS_MNT" 2>"$NS_WORK/m3.err"
   expect_eq "mount -o drop_privileges (compsharefs gets /dev/fd/N): exit status 0" \
     "$?:$(cat "$NS_WORK/m3.err")" "0:"
-  expect_eq "drop_privileges: the instances are listed" "$(ls "$NS_MNT/instances" 2>&1 | wc -l)" \
+  expect_eq "drop_privileges: the instances are listed" "$(bounded ls "$NS_MNT/instances" | wc -l)" \
     "$NS_NLISTED"
-  umount "$NS_MNT"
+  bounded umount "$NS_MNT" || bounded umount -l "$NS_MNT"
   expect_true "drop_privileges: umount ends the daemon" wait_gone "$NS_WORK/m3.log"
   check_summary
 fi
@@ -257,12 +276,14 @@ else
   mkdir -p "$T_WORK/bin" "$T_WORK/nsmnt"
   ln -s "$COMPSHAREFS_BIN" "$T_WORK/bin/compsharefs"
   out=$(NS_BIN=$T_WORK/bin NS_MNT=$T_WORK/nsmnt NS_CRED=$CRED NS_URL=$SIM_URL NS_WORK=$T_WORK \
-    NS_HOME=$EMPTY NS_NLISTED=$NLISTED unshare -m --propagation private bash "$0" --in-namespace 2>&1)
+    NS_HOME=$EMPTY NS_NLISTED=$NLISTED timeout -k 10 400 \
+    unshare -m --propagation private bash "$0" --in-namespace 2>&1)
   while IFS= read -r line; do
     case $line in
       "ok   - "*) pass "${line#ok   - }" ;;
       "FAIL - "*) fail "${line#FAIL - }" ;;
       "skip - "*) skip "${line#skip - }" ;;
+      *) echo "$line" ;; # a hang's diagnosis
     esac
   done <<<"$out"
   expect_match "the mount(8) part ran to its end" "$(tail -n1 <<<"$out")" '^[0-9]+ passed'
