@@ -45,6 +45,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "pending.h"
+#include "trim.h"
 #include "waiters.h"
 
 /* Commands waiting for the API at once, at most (more wait in line). */
@@ -683,6 +684,7 @@ static const struct fuse_lowlevel_ops ops = {
 static int start(void *userdata)
 {
     glue *g = userdata;
+    trim_start();
     g->waiters = waiters_new(wait_check, g->tree, g->ttl_ms);
     return g->waiters ? 0 : -ENOMEM;
 }

@@ -15,8 +15,9 @@
  * most once per TRIM_INTERVAL_MS, and only when at least TRIM_MIN_FREED
  * instances' worth was freed since the last trim. Under load that is one trim
  * per interval; when the load stops, the next tick gives the memory back. The
- * thread is started by the first count in each process, so a daemon that
- * forks into the background has its own. */
+ * daemon starts the thread (trim_start) once it has forked into the
+ * background: a thread running across a fork can leave a lock held in the
+ * child (the sanitizers' allocator's, for one), which then hangs. */
 #include "trim.h"
 
 #include <malloc.h>
@@ -58,11 +59,10 @@ static void *trimmer(void *arg)
     return NULL;
 }
 
-void trim_note_freed(size_t instances)
+void trim_note_freed(size_t instances) { atomic_fetch_add(&freed_since_tick, instances); }
+
+void trim_start(void)
 {
-    if (instances == 0)
-        return;
-    atomic_fetch_add(&freed_since_tick, instances);
     int pid = (int)getpid(), seen = atomic_load(&trimmer_pid);
     if (seen == pid || !atomic_compare_exchange_strong(&trimmer_pid, &seen, pid))
         return; /* running in this process, or another thread is starting it */
@@ -70,14 +70,13 @@ void trim_note_freed(size_t instances)
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    /* Signals are the daemon's stopper's (fs_fuse_loop.c): this thread may be
-     * made before it blocks them, and a SIGTERM taken here would kill the
-     * process instead of unmounting it. */
+    /* Signals are the daemon's stopper's (fs_fuse_loop.c): a SIGTERM taken
+     * here would kill the process instead of unmounting it. */
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     if (pthread_create(&t, &attr, trimmer, NULL) != 0)
-        atomic_store(&trimmer_pid, 0); /* try again at the next count */
+        atomic_store(&trimmer_pid, 0); /* not trimming only costs memory */
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
 }

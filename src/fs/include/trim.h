@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* trim.h - when freed heap is given back to the system (malloc_trim); the
  * reasons are at the top of trim.c. Public for its unit test; the snapshots
- * (cache_snap.c) are what calls it. */
+ * (cache_snap.c) count what they free, the daemon starts the trimmer. */
 #ifndef COMPSHAREFS_TRIM_H
 #define COMPSHAREFS_TRIM_H
 
@@ -24,7 +24,11 @@ typedef struct trim_policy {
 bool trim_policy_tick(trim_policy *p, size_t freed, long long now_ms);
 
 /* A snapshot of this many instances, or the decoded listing it was built
- * from, was freed. Starts this process's trimmer thread the first time. */
+ * from, was freed: counted for the trimmer. */
 void trim_note_freed(size_t instances);
+
+/* Start this process's trimmer thread (once; again in a forked child). Call
+ * it after any fork to the background, never before. */
+void trim_start(void);
 
 #endif
