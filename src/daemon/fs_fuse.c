@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* fs_fuse.c - the FUSE glue on the low-level API. Each callback translates
- * a kernel request into a tree_* call (tree.h) and back; the behaviour lives
- * in the tree and is unit-tested there.
+/* fs_fuse.c - the FUSE glue on the low-level API: the operations table,
+ * names, attributes and reads (directories: fs_fuse_dir.c; writes, which are
+ * commands: fs_fuse_write.c). Each callback translates a kernel request into
+ * a tree_* call (tree.h) and back; the behaviour lives in the tree and is
+ * unit-tested there.
  *
  * The kernel's caches do the speed, the timeouts do the freshness:
  *  - Every entry and attribute reply carries the time left until the data it
@@ -20,8 +22,7 @@
  *    of that instance, so the next read fetches.
  * Nothing here calls fuse_lowlevel_notify_* from inside a request handler:
  * only the jobs threads do, and no lock is held meanwhile. */
-#define FUSE_USE_VERSION 312
-#include <fuse_lowlevel.h>
+#include "fs_fuse_glue.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,33 +42,13 @@
 #include "clocks.h"
 #include "fs_fuse.h"
 #include "fs_fuse_args.h"
-#include "inodes.h"
-#include "jobs.h"
 #include "log.h"
-#include "pending.h"
 #include "trim.h"
-#include "waiters.h"
 
 /* Commands waiting for the API at once, at most (more wait in line). */
 #define MAX_COMMAND_THREADS 256
 
-typedef struct glue {
-    tree *tree;
-    inodes *ino;
-    jobs *jobs;
-    pending *pending;
-    waiters *waiters;
-    struct fuse_session *se;
-    long long ttl_ms; /* how often waiters look */
-    bool foreground;
-    _Atomic bool no_open; /* the kernel serves opens itself */
-} glue;
-
-static glue *glue_of(fuse_req_t req) { return fuse_req_userdata(req); }
-
-static double seconds(long long ms) { return ms > 0 ? (double)ms / 1000.0 : 0.0; }
-
-static void fill_stat(uint64_t ino, const node_attr *a, struct stat *st)
+void glue_fill_stat(uint64_t ino, const node_attr *a, struct stat *st)
 {
     memset(st, 0, sizeof *st);
     st->st_ino = ino;
@@ -94,8 +75,7 @@ static void keep_version(glue *g, uint64_t ino, tree_blob *content, const node_a
         inodes_set_version(g->ino, ino, content, a, clock_mono_ms() + a->valid_ms);
 }
 
-/* The path of ino, or a reply of ESTALE (a number the kernel kept too long). */
-static char *path_or_reply(fuse_req_t req, fuse_ino_t ino)
+char *glue_path_or_reply(fuse_req_t req, fuse_ino_t ino)
 {
     char *path = inodes_path(glue_of(req)->ino, ino);
     if (!path)
@@ -136,7 +116,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     int rc = tree_stat(g->tree, path, &a, &content);
     struct fuse_entry_param e = {0};
     if (rc == -ENOENT) { /* a negative entry, kept as long as the answer holds */
-        e.entry_timeout = seconds(a.valid_ms);
+        e.entry_timeout = glue_seconds(a.valid_ms);
         fuse_reply_entry(req, &e);
     } else if (rc) {
         fuse_reply_err(req, -rc);
@@ -144,8 +124,8 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
         fuse_reply_err(req, ENOMEM);
     } else {
         keep_version(g, e.ino, content, &a);
-        fill_stat(e.ino, &a, &e.attr);
-        e.attr_timeout = e.entry_timeout = seconds(a.valid_ms);
+        glue_fill_stat(e.ino, &a, &e.attr);
+        e.attr_timeout = e.entry_timeout = glue_seconds(a.valid_ms);
         fuse_reply_entry(req, &e);
     }
     tree_blob_put(content);
@@ -179,14 +159,14 @@ static int stat_ino(glue *g, fuse_ino_t ino, const char *path, node_attr *a)
 static void reply_attr(fuse_req_t req, fuse_ino_t ino, const node_attr *a)
 {
     struct stat st;
-    fill_stat(ino, a, &st);
-    fuse_reply_attr(req, &st, seconds(a->valid_ms));
+    glue_fill_stat(ino, a, &st);
+    fuse_reply_attr(req, &st, glue_seconds(a->valid_ms));
 }
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     (void)fi;
-    char *path = path_or_reply(req, ino);
+    char *path = glue_path_or_reply(req, ino);
     if (!path)
         return;
     node_attr a;
@@ -204,7 +184,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
                        struct fuse_file_info *fi)
 {
     (void)attr, (void)fi;
-    char *path = path_or_reply(req, ino);
+    char *path = glue_path_or_reply(req, ino);
     if (!path)
         return;
     int rc = -EPERM;
@@ -222,7 +202,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-    char *path = path_or_reply(req, ino);
+    char *path = glue_path_or_reply(req, ino);
     if (!path)
         return;
     char target[PATH_MAX];
@@ -256,7 +236,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     node_attr a;
     tree_blob *b = inodes_version(g->ino, ino, clock_mono_ms(), &a);
     if (!b) {
-        char *path = path_or_reply(req, ino);
+        char *path = glue_path_or_reply(req, ino);
         if (!path)
             return;
         int rc = tree_stat(g->tree, path, &a, &b);
@@ -287,317 +267,6 @@ static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     (void)ino, (void)fi;
-    fuse_reply_err(req, 0);
-}
-
-/* ---- commands ---- */
-
-typedef struct command_job {
-    glue *g;
-    fuse_req_t req;
-    uint64_t id;      /* in g->pending while the writer waits */
-    fuse_ino_t ino;   /* the file written */
-    size_t size;
-    tree_command *cmd;
-} command_job;
-
-typedef struct forget_ctx {
-    struct fuse_session *se;
-    uint64_t except;
-    bool entries;
-} forget_ctx;
-
-/* Tell the kernel to drop what it keeps of one inode (and of its name,
- * when the names below are changing). */
-static void kernel_forget(void *ctx, uint64_t ino, uint64_t parent, const char *name)
-{
-    forget_ctx *f = ctx;
-    if (ino == f->except)
-        return;
-    fuse_lowlevel_notify_inval_inode(f->se, ino, 0, 0);
-    if (f->entries && parent)
-        fuse_lowlevel_notify_inval_entry(f->se, parent, name, strlen(name));
-}
-
-/* The kernel's copy of one path's inode (a directory's listing, a file's
- * attributes) is dropped; its entries below stay. */
-static void forget_path(glue *g, const char *path)
-{
-    uint64_t ino = inodes_find(g->ino, path);
-    if (ino)
-        fuse_lowlevel_notify_inval_inode(g->se, ino, 0, 0);
-}
-
-/* What the kernel keeps of what a command changed no longer tells the
- * truth: the next read must come to us, and we fetch. The file written is
- * spared until the writer has its answer (its pages may be locked by that
- * very write). */
-static void forget_changed(glue *g, const tree_effect *eff, uint64_t except)
-{
-    char prefix[128];
-    forget_ctx f = {g->se, except, false};
-    if (eff->uhost_id[0]) {
-        snprintf(prefix, sizeof prefix, "/instances/%s", eff->uhost_id);
-        inodes_drop_under(g->ino, prefix, kernel_forget, &f);
-    }
-    if (eff->image_id[0]) {
-        snprintf(prefix, sizeof prefix, "/images/%s", eff->image_id);
-        inodes_drop_under(g->ino, prefix, kernel_forget, &f);
-        forget_path(g, "/images");
-    }
-    forget_ctx names = {g->se, except, true};
-    if (eff->renamed || eff->fleet_changed)
-        inodes_drop_under(g->ino, "/by-name", kernel_forget, &names);
-    if (eff->fleet_changed) { /* instances came or went: every listing of them */
-        static const char *const selectors[] = {"/by-state", "/by-gpu", "/by-zone"};
-        for (size_t k = 0; k < sizeof selectors / sizeof selectors[0]; k++)
-            inodes_drop_under(g->ino, selectors[k], kernel_forget, &names);
-        forget_path(g, "/instances");
-        forget_path(g, "/ssh_config");
-    }
-}
-
-/* A terminated instance's name in instances/, dropped once its writer has
- * been answered (the name is the parent of the file written). */
-static void forget_gone(glue *g, const tree_effect *eff)
-{
-    uint64_t dir = inodes_find(g->ino, "/instances");
-    if (eff->fleet_changed && eff->uhost_id[0] && dir)
-        fuse_lowlevel_notify_inval_entry(g->se, dir, eff->uhost_id, strlen(eff->uhost_id));
-}
-
-static void run_command(void *arg)
-{
-    command_job *j = arg;
-    glue *g = j->g;
-    /* interrupted while in line: nothing was sent, nothing is */
-    if (pending_contains(g->pending, j->id)) {
-        tree_effect eff;
-        int rc = tree_command_run(g->tree, j->cmd, &eff);
-        forget_changed(g, &eff, j->ino);
-        if (pending_take(g->pending, j->id)) {
-            if (rc)
-                fuse_reply_err(j->req, -rc);
-            else
-                fuse_reply_write(j->req, j->size);
-        }
-        fuse_lowlevel_notify_inval_inode(g->se, j->ino, 0, 0);
-        forget_gone(g, &eff);
-    }
-    tree_command_free(j->cmd);
-    free(j);
-}
-
-/* The writer gave up (Ctrl-C): it gets EINTR now; a command, if sent,
- * goes on and its outcome lands in the error files; a wait ends. */
-static void on_interrupt(fuse_req_t req, void *data)
-{
-    glue *g = glue_of(req);
-    if (pending_take(g->pending, (uint64_t)(uintptr_t)data)) {
-        fuse_reply_err(req, EINTR);
-        waiters_poke(g->waiters);
-    }
-}
-
-/* ---- wait STATE [SECONDS] ---- */
-
-static bool wait_alive(void *arg)
-{
-    command_job *j = arg;
-    return pending_contains(j->g->pending, j->id);
-}
-
-static void wait_done(void *arg, int rc)
-{
-    command_job *j = arg;
-    tree_wait_done(j->g->tree, j->cmd, rc);
-    if (pending_take(j->g->pending, j->id)) {
-        if (rc)
-            fuse_reply_err(j->req, -rc);
-        else
-            fuse_reply_write(j->req, j->size);
-    }
-    tree_command_free(j->cmd);
-    free(j);
-}
-
-static int wait_check(void *ctx, const char *uhost_id, const char *state)
-{
-    return tree_wait_check(ctx, uhost_id, state);
-}
-
-static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
-                     struct fuse_file_info *fi)
-{
-    (void)off, (void)fi;
-    glue *g = glue_of(req);
-    char *path = path_or_reply(req, ino);
-    if (!path)
-        return;
-    tree_command *cmd = NULL;
-    int rc = tree_command_parse(g->tree, path, buf, size, fuse_req_ctx(req)->uid, &cmd);
-    free(path);
-    command_job *j = rc ? NULL : calloc(1, sizeof *j);
-    if (rc || !j) {
-        tree_command_free(cmd);
-        fuse_reply_err(req, rc ? -rc : ENOMEM);
-        return;
-    }
-    *j = (command_job){.g = g, .req = req, .ino = ino, .size = size, .cmd = cmd,
-                       .id = pending_add(g->pending)};
-    if (!j->id) {
-        tree_command_free(cmd);
-        free(j);
-        fuse_reply_err(req, ENOMEM);
-        return;
-    }
-    fuse_req_interrupt_func(req, on_interrupt, (void *)(uintptr_t)j->id);
-    const char *uhost_id, *state;
-    long seconds;
-    if (tree_command_is_wait(cmd, &uhost_id, &state, &seconds))
-        rc = waiters_add(g->waiters, uhost_id, state, seconds, wait_done, wait_alive, j);
-    else
-        rc = jobs_submit(g->jobs, run_command, j);
-    if (rc != 0) {
-        if (pending_take(g->pending, j->id))
-            fuse_reply_err(req, rc == -ECANCELED ? ESHUTDOWN : EAGAIN);
-        tree_command_free(cmd);
-        free(j);
-    }
-}
-
-/* ---- directories ---- */
-
-typedef struct dir_entry {
-    char *name;
-    node_attr attr;
-} dir_entry;
-
-/* One listing, taken at opendir, so that reads at any offset agree. */
-typedef struct dir_handle {
-    char *path;
-    dir_entry *e;
-    size_t n, cap;
-} dir_handle;
-
-static void dir_free(dir_handle *d)
-{
-    for (size_t i = 0; d && i < d->n; i++)
-        free(d->e[i].name);
-    if (d) {
-        free(d->e);
-        free(d->path);
-    }
-    free(d);
-}
-
-static int dir_add(void *ctx, const char *name, const node_attr *attr)
-{
-    dir_handle *d = ctx;
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 32;
-        dir_entry *e = realloc(d->e, cap * sizeof *e);
-        if (!e)
-            return -ENOMEM;
-        d->e = e;
-        d->cap = cap;
-    }
-    if (!(d->e[d->n].name = strdup(name)))
-        return -ENOMEM;
-    d->e[d->n++].attr = *attr;
-    return 0;
-}
-
-static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-    dir_handle *d = calloc(1, sizeof *d);
-    if (!d || !(d->path = inodes_path(glue_of(req)->ino, ino))) {
-        fuse_reply_err(req, d ? ESTALE : ENOMEM);
-        free(d);
-        return;
-    }
-    long long valid;
-    int rc = tree_readdir(glue_of(req)->tree, d->path, dir_add, d, &valid);
-    if (rc) {
-        dir_free(d);
-        fuse_reply_err(req, -rc);
-        return;
-    }
-    fi->fh = (uint64_t)(uintptr_t)d;
-    fuse_reply_open(req, fi);
-}
-
-/* A directory entry's inode number when no lookup comes with it (plain
- * readdir): the one the name has, else "unknown" (never 0, which readdir(3)
- * callers take for a deleted entry). */
-#define UNKNOWN_INO 0xffffffffULL
-
-static uint64_t known_ino(glue *g, fuse_ino_t dir, const char *name)
-{
-    char *path = inodes_child_path(g->ino, dir, name);
-    uint64_t ino = path ? inodes_find(g->ino, path) : 0;
-    free(path);
-    return ino ? ino : UNKNOWN_INO;
-}
-
-/* Entries from offset off: "." and ".." are 0 and 1, the listing follows. */
-static void read_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-                     struct fuse_file_info *fi, bool plus)
-{
-    glue *g = glue_of(req);
-    dir_handle *d = (dir_handle *)(uintptr_t)fi->fh;
-    char *buf = malloc(size ? size : 1);
-    if (!buf) {
-        fuse_reply_err(req, ENOMEM);
-        return;
-    }
-    size_t pos = 0;
-    for (size_t k = off < 0 ? 0 : (size_t)off; k < d->n + 2; k++) {
-        const char *name = k == 0 ? "." : k == 1 ? ".." : d->e[k - 2].name;
-        struct fuse_entry_param e = {0};
-        struct stat *st = &e.attr;
-        if (k < 2) {
-            st->st_ino = k == 0 ? ino : UNKNOWN_INO;
-            st->st_mode = S_IFDIR;
-        } else {
-            fill_stat(plus ? 0 : known_ino(g, ino, name), &d->e[k - 2].attr, st);
-        }
-        size_t need = plus ? fuse_add_direntry_plus(req, NULL, 0, name, NULL, 0)
-                           : fuse_add_direntry(req, NULL, 0, name, NULL, 0);
-        if (pos + need > size)
-            break;
-        if (plus && k >= 2) { /* a lookup the kernel will count */
-            char *path = inodes_child_path(g->ino, ino, name);
-            e.ino = path ? inodes_ref(g->ino, path) : 0;
-            free(path);
-            if (!e.ino)
-                break;
-            st->st_ino = e.ino;
-            e.attr_timeout = e.entry_timeout = seconds(d->e[k - 2].attr.valid_ms);
-        }
-        pos += plus ? fuse_add_direntry_plus(req, buf + pos, size - pos, name, &e, (off_t)k + 1)
-                    : fuse_add_direntry(req, buf + pos, size - pos, name, st, (off_t)k + 1);
-    }
-    fuse_reply_buf(req, buf, pos);
-    free(buf);
-}
-
-static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-                       struct fuse_file_info *fi)
-{
-    read_dir(req, ino, size, off, fi, false);
-}
-
-static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-                           struct fuse_file_info *fi)
-{
-    read_dir(req, ino, size, off, fi, true);
-}
-
-static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-    (void)ino;
-    dir_free((dir_handle *)(uintptr_t)fi->fh);
     fuse_reply_err(req, 0);
 }
 
@@ -659,13 +328,13 @@ static const struct fuse_lowlevel_ops ops = {
     .readlink = op_readlink,
     .open = op_open,
     .read = op_read,
-    .write = op_write,
+    .write = glue_write,
     .flush = op_flush,
     .release = op_release,
-    .opendir = op_opendir,
-    .readdir = op_readdir,
-    .readdirplus = op_readdirplus,
-    .releasedir = op_releasedir,
+    .opendir = glue_opendir,
+    .readdir = glue_readdir,
+    .readdirplus = glue_readdirplus,
+    .releasedir = glue_releasedir,
     .statfs = op_statfs,
     .mkdir = refuse_mkdir,
     .mknod = refuse_mknod,
@@ -685,7 +354,7 @@ static int start(void *userdata)
 {
     glue *g = userdata;
     trim_start();
-    g->waiters = waiters_new(wait_check, g->tree, g->ttl_ms);
+    g->waiters = waiters_new(glue_wait_check, g->tree, g->ttl_ms);
     return g->waiters ? 0 : -ENOMEM;
 }
 
