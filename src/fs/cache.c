@@ -93,20 +93,15 @@ typedef struct stale_id {
 
 typedef enum kind { K_INST, K_CUSTOM, K_PLATFORM, K_CAP, K_LOOKUP, K_PROGRESS } kind;
 
-/* The values of keyed entries. */
-typedef struct lookup_obj {
-    cache_obj hdr;
-    int rc; /* 0 or -ENOENT: "does not exist" is an answer, cached like one */
+/* The value of a keyed entry, a lookup's or a progress's: what it holds, when
+ * it was fetched and when it last changed. */
+typedef struct keyed_val {
+    int rc; /* 0 or -ENOENT: "does not exist" is a lookup's answer, cached like one */
     api_error err;
-    api_image img;
+    api_image img;  /* K_LOOKUP */
+    api_progress p; /* K_PROGRESS */
     long long started_ms, changed_ns;
-} lookup_obj;
-
-typedef struct progress_obj {
-    cache_obj hdr;
-    api_progress p;
-    long long started_ms, changed_ns;
-} progress_obj;
+} keyed_val;
 
 struct cache {
     cache_source src;
@@ -152,14 +147,12 @@ static void set_error(api_error *err, int rc, const char *what)
 
 /* ---- values of keyed entries ---- */
 
-static void lookup_destroy(cache_obj *o)
+static void keyed_val_destroy(cache_obj *o)
 {
-    lookup_obj *lo = (lookup_obj *)o;
-    api_image_free(&lo->img);
-    free(lo);
+    keyed_val *v = cache_obj_value(o);
+    api_image_free(&v->img);
+    free(o);
 }
-
-static void progress_destroy(cache_obj *o) { free(o); }
 
 /* ---- fetching (no lock held) ---- */
 
@@ -226,45 +219,30 @@ static int fetch_capacity(cache *c, const flight *f, cache_obj **out, api_error 
     return *out ? 0 : -ENOMEM;
 }
 
-static int fetch_lookup(cache *c, const flight *f, const char *id, cache_obj **out,
-                        api_error *err)
+/* One image's lookup or progress. Only a lookup takes "does not exist" for
+ * an answer. */
+static int fetch_keyed(cache *c, kind k, const flight *f, const char *id, cache_obj **out,
+                       api_error *err)
 {
-    lookup_obj *lo = calloc(1, sizeof *lo);
-    if (!lo)
+    cache_obj *o = cache_obj_new(sizeof(keyed_val), keyed_val_destroy);
+    if (!o)
         return -ENOMEM;
-    cache_obj_init(&lo->hdr, lookup_destroy);
-    int rc = c->src.find_custom_image(c->src.ctx, id, &lo->img, &lo->err);
-    if (rc != 0 && rc != -ENOENT) {
-        *err = lo->err;
-        lookup_destroy(&lo->hdr);
+    keyed_val *v = cache_obj_value(o);
+    int rc = k == K_LOOKUP ? c->src.find_custom_image(c->src.ctx, id, &v->img, &v->err)
+                           : c->src.image_progress(c->src.ctx, id, &v->p, &v->err);
+    if (rc != 0 && !(k == K_LOOKUP && rc == -ENOENT)) {
+        *err = v->err;
+        cache_obj_unref(o);
         return source_failed(rc, err);
     }
     if (rc == -ENOENT) {
-        api_image_free(&lo->img);
-        source_failed(rc, &lo->err);
+        api_image_free(&v->img);
+        source_failed(rc, &v->err);
     }
-    lo->rc = rc;
-    lo->started_ms = f->started_ms;
-    lo->changed_ns = clock_wall_ns();
-    *out = &lo->hdr;
-    return 0;
-}
-
-static int fetch_progress(cache *c, const flight *f, const char *id, cache_obj **out,
-                          api_error *err)
-{
-    progress_obj *po = calloc(1, sizeof *po);
-    if (!po)
-        return -ENOMEM;
-    cache_obj_init(&po->hdr, progress_destroy);
-    int rc = c->src.image_progress(c->src.ctx, id, &po->p, err);
-    if (rc != 0) {
-        free(po);
-        return source_failed(rc, err);
-    }
-    po->started_ms = f->started_ms;
-    po->changed_ns = clock_wall_ns();
-    *out = &po->hdr;
+    v->rc = rc;
+    v->started_ms = f->started_ms;
+    v->changed_ns = clock_wall_ns();
+    *out = o;
     return 0;
 }
 
@@ -276,8 +254,8 @@ static int fetch(cache *c, kind k, const char *key, const flight *f, cache_obj *
     case K_CUSTOM:
     case K_PLATFORM: return fetch_images(c, k, f, out, err);
     case K_CAP: return fetch_capacity(c, f, out, err);
-    case K_LOOKUP: return fetch_lookup(c, f, key, out, err);
-    case K_PROGRESS: return fetch_progress(c, f, key, out, err);
+    case K_LOOKUP:
+    case K_PROGRESS: return fetch_keyed(c, k, f, key, out, err);
     }
     return -EINVAL;
 }
@@ -414,12 +392,12 @@ static cache_obj *flight_put(flight *f)
 
 /* A progress value that did not change keeps the time it changed: file
  * mtimes are change times, and a refresh that changes nothing changes none. */
-static void keep_change_time(kind k, const cache_obj *prev, cache_obj *next)
+static void keep_change_time(kind k, cache_obj *prev, cache_obj *next)
 {
     if (k != K_PROGRESS || !prev)
         return;
-    const progress_obj *a = (const progress_obj *)prev;
-    progress_obj *b = (progress_obj *)next;
+    const keyed_val *a = cache_obj_value(prev);
+    keyed_val *b = cache_obj_value(next);
     if (a->p.process == b->p.process && a->p.total_duration == b->p.total_duration &&
         a->p.remaining_duration == b->p.remaining_duration)
         b->changed_ns = a->changed_ns;
@@ -758,28 +736,34 @@ int cache_get_capacity(cache *c, cap_snap **out, api_error *err)
     return rc;
 }
 
-int cache_lookup_custom_image(cache *c, const char *image_id, api_image *out, cache_info *info,
-                              api_error *err)
+/* The value of a keyed entry: no ID names no image. */
+static int read_keyed(cache *c, kind k, const char *image_id, cache_obj **out, api_error *err)
 {
-    memset(out, 0, sizeof *out);
     if (!image_id || !*image_id) {
         set_error(err, -ENOENT, "no image ID");
         return -ENOENT;
     }
+    return cache_read(c, k, image_id, 0, out, err);
+}
+
+int cache_lookup_custom_image(cache *c, const char *image_id, api_image *out, cache_info *info,
+                              api_error *err)
+{
+    memset(out, 0, sizeof *out);
     cache_obj *o;
-    int rc = cache_read(c, K_LOOKUP, image_id, 0, &o, err);
+    int rc = read_keyed(c, K_LOOKUP, image_id, &o, err);
     if (rc != 0)
         return rc;
-    const lookup_obj *lo = (const lookup_obj *)o;
-    if (lo->rc != 0) {
-        rc = lo->rc;
+    const keyed_val *v = cache_obj_value(o);
+    if (v->rc != 0) {
+        rc = v->rc;
         if (err)
-            *err = lo->err;
-    } else if ((rc = api_image_copy(out, &lo->img)) != 0) {
+            *err = v->err;
+    } else if ((rc = api_image_copy(out, &v->img)) != 0) {
         set_error(err, rc, "out of memory");
     } else if (info) {
-        info->fresh_until_ms = lo->started_ms + c->ttl_ms;
-        info->changed_ns = lo->changed_ns;
+        info->fresh_until_ms = v->started_ms + c->ttl_ms;
+        info->changed_ns = v->changed_ns;
     }
     cache_obj_unref(o);
     return rc;
@@ -788,19 +772,15 @@ int cache_lookup_custom_image(cache *c, const char *image_id, api_image *out, ca
 int cache_get_progress(cache *c, const char *image_id, api_progress *out, cache_info *info,
                        api_error *err)
 {
-    if (!image_id || !*image_id) {
-        set_error(err, -ENOENT, "no image ID");
-        return -ENOENT;
-    }
     cache_obj *o;
-    int rc = cache_read(c, K_PROGRESS, image_id, 0, &o, err);
+    int rc = read_keyed(c, K_PROGRESS, image_id, &o, err);
     if (rc != 0)
         return rc;
-    const progress_obj *po = (const progress_obj *)o;
-    *out = po->p;
+    const keyed_val *v = cache_obj_value(o);
+    *out = v->p;
     if (info) {
-        info->fresh_until_ms = po->started_ms + c->ttl_ms;
-        info->changed_ns = po->changed_ns;
+        info->fresh_until_ms = v->started_ms + c->ttl_ms;
+        info->changed_ns = v->changed_ns;
     }
     cache_obj_unref(o);
     return 0;
