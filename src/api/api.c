@@ -264,6 +264,21 @@ int api_local_error(api_error *err, const char *action, int errnum, const char *
     return errnum;
 }
 
+int api_required(const char *value, const char *what, const char *action, api_error *err)
+{
+    if (value && value[0])
+        return 0;
+    return api_local_error(err, action, -EINVAL, "%s: no %s given", action, what);
+}
+
+int api_params_done(params *p, int rc, const char *action, api_error *err)
+{
+    if (!rc)
+        return 0;
+    params_free(p);
+    return api_local_error(err, action, rc, "%s: out of memory", action);
+}
+
 /* ---- secrets kept out of messages ----
  *
  * An echoing server may put the request (the Signature, a Password) or even

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,52 +24,52 @@ static int instance_request(api_client *c, params *p, const char *action, const 
                             const char *uhost_id, api_error *err)
 {
     params_init(p);
-    if (!uhost_id || !uhost_id[0])
-        return api_local_error(err, action, -EINVAL, "%s: no instance ID given", action);
+    int rc = api_required(uhost_id, "instance ID", action, err);
+    if (rc)
+        return rc;
     bool own_zone = zone && zone[0];
     char region[128];
     zone_region(own_zone ? zone : "", region, sizeof region);
-    int rc = params_add(p, "Action", action);
+    rc = params_add(p, "Action", action);
     if (!rc && own_zone)
         rc = params_add(p, "Region", region);
     if (!rc && (own_zone || api_client_zone(c)[0])) /* else Region defaults to the configured one */
         rc = params_add(p, "Zone", own_zone ? zone : api_client_zone(c));
     if (!rc)
         rc = params_add(p, "UHostId", uhost_id);
-    if (rc) {
-        params_free(p);
-        return api_local_error(err, action, rc, "%s: out of memory", action);
-    }
-    return 0;
+    return api_params_done(p, rc, action, err);
 }
 
-/* Add an optional parameter (skipped when value is NULL or empty). */
-static int add_optional(params *p, const char *name, const char *value, const char *action,
-                        api_error *err)
-{
-    if (!value || !value[0])
-        return 0;
-    int rc = params_add(p, name, value);
-    if (rc) {
-        params_free(p);
-        return api_local_error(err, action, rc, "%s: out of memory", action);
-    }
-    return 0;
-}
+/* A parameter of an instance action, left out when its value is NULL or empty. */
+typedef struct named_value {
+    const char *name, *value;
+} named_value;
 
-static int send_mutating(api_client *c, params *p, cJSON **answer, api_error *err)
+/* Send action on one instance with the n parameters more, keeping secret
+ * (NULL: none) out of every message as api_call_hiding does; the answer in
+ * *answer when answer is set. */
+static int instance_action(api_client *c, const char *action, const char *zone,
+                           const char *uhost_id, const named_value *more, size_t n,
+                           const char *secret, cJSON **answer, api_error *err)
 {
-    int rc = api_call(c, p, true, answer, err);
-    params_free(p);
+    params p;
+    int rc = instance_request(c, &p, action, zone, uhost_id, err);
+    if (rc)
+        return rc;
+    for (size_t k = 0; !rc && k < n; k++)
+        if (more[k].value && more[k].value[0])
+            rc = params_add(&p, more[k].name, more[k].value);
+    if ((rc = api_params_done(&p, rc, action, err)))
+        return rc;
+    rc = api_call_hiding(c, &p, true, secret, answer, err);
+    params_free(&p);
     return rc;
 }
 
 static int simple_instance_action(api_client *c, const char *action, const char *zone,
                                   const char *uhost_id, api_error *err)
 {
-    params p;
-    int rc = instance_request(c, &p, action, zone, uhost_id, err);
-    return rc ? rc : send_mutating(c, &p, NULL, err);
+    return instance_action(c, action, zone, uhost_id, NULL, 0, NULL, NULL, err);
 }
 
 int api_reboot(api_client *c, const char *zone, const char *uhost_id, api_error *err)
@@ -94,16 +95,11 @@ int api_terminate(api_client *c, const char *zone, const char *uhost_id, api_err
 int api_update_stop_scheduler(api_client *c, const char *zone, const char *uhost_id,
                               long long stop_time, api_error *err)
 {
-    static const char action[] = "UpdateCompShareStopScheduler";
-    params p;
-    int rc = instance_request(c, &p, action, zone, uhost_id, err);
-    if (rc)
-        return rc;
-    if ((rc = params_add_int(&p, "StopTime", stop_time))) {
-        params_free(&p);
-        return api_local_error(err, action, rc, "%s: out of memory", action);
-    }
-    return send_mutating(c, &p, NULL, err);
+    char when[32];
+    snprintf(when, sizeof when, "%lld", stop_time);
+    named_value more[] = {{"StopTime", when}};
+    return instance_action(c, "UpdateCompShareStopScheduler", zone, uhost_id, more, 1, NULL, NULL,
+                           err);
 }
 
 int api_delete_stop_scheduler(api_client *c, const char *zone, const char *uhost_id, api_error *err)
@@ -131,22 +127,17 @@ int api_reset_password(api_client *c, const char *zone, const char *uhost_id, co
                        api_error *err)
 {
     static const char action[] = "ResetCompShareInstancePassword";
-    if (!password || !password[0])
-        return api_local_error(err, action, -EINVAL, "%s: no password given", action);
+    int rc = api_required(password, "password", action, err);
+    if (rc)
+        return rc;
     /* The API takes the password base64-encoded; api_call redacts the Password
      * parameter from every message, as given and as sent. */
     char *encoded = api_base64(password);
     if (!encoded)
         return api_local_error(err, action, -ENOMEM, "%s: out of memory", action);
-    params p;
-    int rc = instance_request(c, &p, action, zone, uhost_id, err);
-    if (!rc)
-        rc = add_optional(&p, "Password", encoded, action, err);
+    named_value more[] = {{"Password", encoded}};
+    rc = instance_action(c, action, zone, uhost_id, more, 1, password, NULL, err);
     api_secret_free(encoded);
-    if (rc)
-        return rc;
-    rc = api_call_hiding(c, &p, true, password, NULL, err);
-    params_free(&p);
     return rc;
 }
 
@@ -154,28 +145,18 @@ int api_reinstall(api_client *c, const char *zone, const char *uhost_id, const c
                   const char *password, api_error *err)
 {
     static const char action[] = "ReinstallCompShareInstance";
-    if (!image_id || !image_id[0])
-        return api_local_error(err, action, -EINVAL, "%s: no image ID given", action);
-    params p;
-    int rc = instance_request(c, &p, action, zone, uhost_id, err);
-    if (!rc)
-        rc = add_optional(&p, "CompShareImageId", image_id, action, err);
-    if (!rc)
-        rc = add_optional(&p, "Password", password, action, err);
-    return rc ? rc : send_mutating(c, &p, NULL, err);
+    named_value more[] = {{"CompShareImageId", image_id}, {"Password", password}};
+    int rc = api_required(image_id, "image ID", action, err);
+    return rc ? rc : instance_action(c, action, zone, uhost_id, more, 2, NULL, NULL, err);
 }
 
 int api_rename(api_client *c, const char *zone, const char *uhost_id, const char *name,
                api_error *err)
 {
     static const char action[] = "ModifyCompShareInstanceName";
-    if (!name || !name[0])
-        return api_local_error(err, action, -EINVAL, "%s: no name given", action);
-    params p;
-    int rc = instance_request(c, &p, action, zone, uhost_id, err);
-    if (!rc)
-        rc = add_optional(&p, "Name", name, action, err);
-    return rc ? rc : send_mutating(c, &p, NULL, err);
+    named_value more[] = {{"Name", name}};
+    int rc = api_required(name, "name", action, err);
+    return rc ? rc : instance_action(c, action, zone, uhost_id, more, 1, NULL, NULL, err);
 }
 
 int api_create_custom_image(api_client *c, const char *zone, const char *uhost_id,
@@ -185,18 +166,10 @@ int api_create_custom_image(api_client *c, const char *zone, const char *uhost_i
     static const char action[] = "CreateCompShareCustomImage";
     if (image_id_out)
         *image_id_out = NULL;
-    if (!name || !name[0])
-        return api_local_error(err, action, -EINVAL, "%s: no image name given", action);
-    params p;
-    int rc = instance_request(c, &p, action, zone, uhost_id, err);
-    if (!rc)
-        rc = add_optional(&p, "Name", name, action, err);
-    if (!rc)
-        rc = add_optional(&p, "Description", description, action, err);
+    named_value more[] = {{"Name", name}, {"Description", description}};
     cJSON *answer = NULL;
-    if (!rc)
-        rc = send_mutating(c, &p, &answer, err);
-    if (rc)
+    int rc = api_required(name, "image name", action, err);
+    if (rc || (rc = instance_action(c, action, zone, uhost_id, more, 2, NULL, &answer, err)))
         return rc;
     char *id = decode_string(answer, "CompShareImageId");
     cJSON_Delete(answer);
@@ -219,5 +192,9 @@ int api_delete_custom_image(api_client *c, const char *image_id, api_error *err)
 {
     params p;
     int rc = api_image_request(c, &p, "TerminateCompShareCustomImage", image_id, err);
-    return rc ? rc : send_mutating(c, &p, NULL, err);
+    if (rc)
+        return rc;
+    rc = api_call(c, &p, true, NULL, err);
+    params_free(&p);
+    return rc;
 }

@@ -57,5 +57,11 @@ int api_call_until(api_client *c, params *p, bool mutating, long long deadline_m
 /* Fill err for a failure that happened before any request was sent. */
 int api_local_error(api_error *err, const char *action, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* 0 when value is given (not NULL, not empty); else -EINVAL with err filled:
+ * "ACTION: no WHAT given". */
+int api_required(const char *value, const char *what, const char *action, api_error *err);
+/* The end of building p for action, rc being 0 or the errno of a failed
+ * params_add: 0, or p freed and the failure in err (out of memory). */
+int api_params_done(params *p, int rc, const char *action, api_error *err);
 
 #endif

@@ -448,11 +448,10 @@ int api_describe_platform_images(api_client *c, const char *image_type, const ch
 int api_send_read(api_client *c, params *p, int build_rc, const char *action, cJSON **answer,
                   api_error *err)
 {
-    int rc = build_rc;
+    int rc = api_params_done(p, build_rc, action, err);
     if (rc)
-        api_local_error(err, action, rc, "%s: out of memory", action);
-    else
-        rc = api_call(c, p, false, answer, err);
+        return rc;
+    rc = api_call(c, p, false, answer, err);
     params_free(p);
     return rc;
 }

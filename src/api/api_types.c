@@ -3,39 +3,118 @@
 #include "api_types.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- the strings of each struct, named once for freeing and copying ---- */
+
+/* A struct's size and the offsets of its string members. */
+typedef struct strings_of {
+    size_t size;
+    const size_t *at;
+    size_t n;
+} strings_of;
+
+#define N(a) (sizeof(a) / sizeof(a)[0])
+
+#define I(member) offsetof(api_instance, member)
+static const size_t INSTANCE_AT[] = {
+    I(uhost_id),     I(name),         I(tag),        I(remark),         I(zone),
+    I(state),        I(image_id),     I(image_name), I(image_type),     I(instance_type),
+    I(machine_type), I(cpu_platform), I(cpu_arch),   I(gpu_type),       I(ssh_login_command),
+    I(charge_type),  I(auto_renew),   I(is_expire),  I(cpu_usage_rate), I(mem_usage_rate),
+    I(info_json)};
+#undef I
+#define I(member) offsetof(api_image, member)
+static const size_t IMAGE_AT[] = {I(image_id),    I(name),      I(image_type), I(status),
+                                  I(description), I(container), I(info_json),  I(failed_reason)};
+#undef I
+static const size_t GPU_AT[] = {offsetof(api_gpu_usage, gpu),
+                                offsetof(api_gpu_usage, gpu_usage_rate),
+                                offsetof(api_gpu_usage, memory_usage_rate)};
+static const size_t APP_AT[] = {offsetof(api_app, name), offsetof(api_app, url)};
+static const size_t DISK_AT[] = {offsetof(api_disk, id), offsetof(api_disk, type)};
+static const size_t ZONE_AT[] = {offsetof(api_zone, zone), offsetof(api_zone, region),
+                                 offsetof(api_zone, name)};
+static const size_t STOCK_AT[] = {offsetof(api_gpu_stock, pool), offsetof(api_gpu_stock, gpu_type)};
+static const size_t STRING_AT[] = {0}; /* an array of strings: the element is one */
+
+static const strings_of INSTANCE = {sizeof(api_instance), INSTANCE_AT, N(INSTANCE_AT)};
+static const strings_of IMAGE = {sizeof(api_image), IMAGE_AT, N(IMAGE_AT)};
+static const strings_of GPU = {sizeof(api_gpu_usage), GPU_AT, N(GPU_AT)};
+static const strings_of APP = {sizeof(api_app), APP_AT, N(APP_AT)};
+static const strings_of DISK = {sizeof(api_disk), DISK_AT, N(DISK_AT)};
+static const strings_of ZONE = {sizeof(api_zone), ZONE_AT, N(ZONE_AT)};
+static const strings_of STOCK = {sizeof(api_gpu_stock), STOCK_AT, N(STOCK_AT)};
+static const strings_of STRING = {sizeof(char *), STRING_AT, N(STRING_AT)};
+
+static char **string_at(void *obj, size_t offset)
+{
+    return (char **)(void *)((char *)obj + offset);
+}
+
+static void free_strings(void *obj, const strings_of *t)
+{
+    for (size_t k = 0; k < t->n; k++)
+        free(*string_at(obj, t->at[k]));
+}
+
+/* Frees the n elements at items and their strings. */
+static void free_items(void *items, size_t n, const strings_of *t)
+{
+    for (size_t k = 0; k < n; k++)
+        free_strings((char *)items + k * t->size, t);
+    free(items);
+}
+
+/* strdup that keeps the "never NULL" promise for a NULL source and records
+ * failure in *oom. */
+static char *dup_str(const char *s, int *oom)
+{
+    char *d = strdup(s ? s : "");
+    if (!d)
+        *oom = 1;
+    return d;
+}
+
+/* obj is a shallow copy: each of its strings is replaced by a copy of its own. */
+static void dup_strings(void *obj, const strings_of *t, int *oom)
+{
+    for (size_t k = 0; k < t->n; k++) {
+        char **s = string_at(obj, t->at[k]);
+        *s = dup_str(*s, oom);
+    }
+}
+
+/* A deep copy of the n elements at src, their count in *n_out; NULL with
+ * *oom set when out of memory, and for no elements. */
+static void *copy_items(const void *src, size_t n, const strings_of *t, size_t *n_out, int *oom)
+{
+    *n_out = 0;
+    char *d = n ? calloc(n, t->size) : NULL;
+    if (!d) {
+        *oom |= n > 0;
+        return NULL;
+    }
+    memcpy(d, src, n * t->size); /* the numbers; every string is replaced below */
+    for (size_t k = 0; k < n; k++)
+        dup_strings(d + k * t->size, t, oom);
+    *n_out = n;
+    return d;
+}
+
+/* ---- the structs ---- */
 
 void api_instance_free(api_instance *i)
 {
     if (!i)
         return;
-    char **strings[] = {&i->uhost_id, &i->name, &i->tag, &i->remark, &i->zone, &i->state,
-                        &i->image_id, &i->image_name, &i->image_type, &i->instance_type,
-                        &i->machine_type, &i->cpu_platform, &i->cpu_arch, &i->gpu_type,
-                        &i->ssh_login_command, &i->charge_type, &i->auto_renew, &i->is_expire,
-                        &i->cpu_usage_rate, &i->mem_usage_rate, &i->info_json};
-    for (size_t k = 0; k < sizeof strings / sizeof strings[0]; k++)
-        free(*strings[k]);
-    for (size_t k = 0; k < i->n_ips; k++)
-        free(i->ips[k]);
-    free(i->ips);
-    for (size_t k = 0; k < i->n_gpus; k++) {
-        free(i->gpus[k].gpu);
-        free(i->gpus[k].gpu_usage_rate);
-        free(i->gpus[k].memory_usage_rate);
-    }
-    free(i->gpus);
-    for (size_t k = 0; k < i->n_apps; k++) {
-        free(i->apps[k].name);
-        free(i->apps[k].url);
-    }
-    free(i->apps);
-    for (size_t k = 0; k < i->n_disks; k++) {
-        free(i->disks[k].id);
-        free(i->disks[k].type);
-    }
-    free(i->disks);
+    free_strings(i, &INSTANCE);
+    free_items(i->ips, i->n_ips, &STRING);
+    free_items(i->gpus, i->n_gpus, &GPU);
+    free_items(i->apps, i->n_apps, &APP);
+    free_items(i->disks, i->n_disks, &DISK);
     memset(i, 0, sizeof *i);
 }
 
@@ -53,14 +132,7 @@ void api_image_free(api_image *i)
 {
     if (!i)
         return;
-    free(i->image_id);
-    free(i->name);
-    free(i->image_type);
-    free(i->status);
-    free(i->description);
-    free(i->failed_reason);
-    free(i->container);
-    free(i->info_json);
+    free_strings(i, &IMAGE);
     memset(i, 0, sizeof *i);
 }
 
@@ -68,82 +140,19 @@ void api_image_list_free(api_image_list *l)
 {
     if (!l)
         return;
-    for (size_t k = 0; k < l->n; k++)
-        api_image_free(&l->items[k]);
-    free(l->items);
+    free_items(l->items, l->n, &IMAGE);
     memset(l, 0, sizeof *l);
-}
-
-/* strdup that keeps the "never NULL" promise for a NULL source and records
- * failure in *oom. */
-static char *dup_str(const char *s, int *oom)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        *oom = 1;
-    return d;
 }
 
 int api_instance_copy(api_instance *dst, const api_instance *src)
 {
     int oom = 0;
-    *dst = *src; /* the numbers; every pointer is replaced below */
-    dst->ips = NULL;
-    dst->n_ips = 0;
-    dst->gpus = NULL;
-    dst->n_gpus = 0;
-    dst->apps = NULL;
-    dst->n_apps = 0;
-    dst->disks = NULL;
-    dst->n_disks = 0;
-    char **d[] = {&dst->uhost_id, &dst->name, &dst->tag, &dst->remark, &dst->zone, &dst->state,
-                  &dst->image_id, &dst->image_name, &dst->image_type, &dst->instance_type,
-                  &dst->machine_type, &dst->cpu_platform, &dst->cpu_arch, &dst->gpu_type,
-                  &dst->ssh_login_command, &dst->charge_type, &dst->auto_renew, &dst->is_expire,
-                  &dst->cpu_usage_rate, &dst->mem_usage_rate, &dst->info_json};
-    const char *s[] = {src->uhost_id, src->name, src->tag, src->remark, src->zone, src->state,
-                       src->image_id, src->image_name, src->image_type, src->instance_type,
-                       src->machine_type, src->cpu_platform, src->cpu_arch, src->gpu_type,
-                       src->ssh_login_command, src->charge_type, src->auto_renew, src->is_expire,
-                       src->cpu_usage_rate, src->mem_usage_rate, src->info_json};
-    for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
-        *d[k] = dup_str(s[k], &oom);
-    if (src->n_ips) {
-        dst->ips = calloc(src->n_ips, sizeof *dst->ips);
-        if (!dst->ips)
-            oom = 1;
-        for (size_t k = 0; dst->ips && k < src->n_ips; k++, dst->n_ips++)
-            dst->ips[k] = dup_str(src->ips[k], &oom);
-    }
-    if (src->n_gpus) {
-        dst->gpus = calloc(src->n_gpus, sizeof *dst->gpus);
-        if (!dst->gpus)
-            oom = 1;
-        for (size_t k = 0; dst->gpus && k < src->n_gpus; k++, dst->n_gpus++) {
-            dst->gpus[k].gpu = dup_str(src->gpus[k].gpu, &oom);
-            dst->gpus[k].gpu_usage_rate = dup_str(src->gpus[k].gpu_usage_rate, &oom);
-            dst->gpus[k].memory_usage_rate = dup_str(src->gpus[k].memory_usage_rate, &oom);
-        }
-    }
-    if (src->n_apps) {
-        dst->apps = calloc(src->n_apps, sizeof *dst->apps);
-        if (!dst->apps)
-            oom = 1;
-        for (size_t k = 0; dst->apps && k < src->n_apps; k++, dst->n_apps++) {
-            dst->apps[k].name = dup_str(src->apps[k].name, &oom);
-            dst->apps[k].url = dup_str(src->apps[k].url, &oom);
-        }
-    }
-    if (src->n_disks) {
-        dst->disks = calloc(src->n_disks, sizeof *dst->disks);
-        if (!dst->disks)
-            oom = 1;
-        for (size_t k = 0; dst->disks && k < src->n_disks; k++, dst->n_disks++) {
-            dst->disks[k] = src->disks[k];
-            dst->disks[k].id = dup_str(src->disks[k].id, &oom);
-            dst->disks[k].type = dup_str(src->disks[k].type, &oom);
-        }
-    }
+    *dst = *src;
+    dup_strings(dst, &INSTANCE, &oom);
+    dst->ips = copy_items(src->ips, src->n_ips, &STRING, &dst->n_ips, &oom);
+    dst->gpus = copy_items(src->gpus, src->n_gpus, &GPU, &dst->n_gpus, &oom);
+    dst->apps = copy_items(src->apps, src->n_apps, &APP, &dst->n_apps, &oom);
+    dst->disks = copy_items(src->disks, src->n_disks, &DISK, &dst->n_disks, &oom);
     if (oom) {
         api_instance_free(dst);
         return -ENOMEM;
@@ -155,14 +164,7 @@ int api_image_copy(api_image *dst, const api_image *src)
 {
     int oom = 0;
     *dst = *src;
-    dst->image_id = dup_str(src->image_id, &oom);
-    dst->name = dup_str(src->name, &oom);
-    dst->image_type = dup_str(src->image_type, &oom);
-    dst->status = dup_str(src->status, &oom);
-    dst->description = dup_str(src->description, &oom);
-    dst->failed_reason = dup_str(src->failed_reason, &oom);
-    dst->container = dup_str(src->container, &oom);
-    dst->info_json = dup_str(src->info_json, &oom);
+    dup_strings(dst, &IMAGE, &oom);
     if (oom) {
         api_image_free(dst);
         return -ENOMEM;
@@ -174,12 +176,7 @@ void api_zone_list_free(api_zone_list *l)
 {
     if (!l)
         return;
-    for (size_t k = 0; k < l->n; k++) {
-        free(l->items[k].zone);
-        free(l->items[k].region);
-        free(l->items[k].name);
-    }
-    free(l->items);
+    free_items(l->items, l->n, &ZONE);
     memset(l, 0, sizeof *l);
 }
 
@@ -187,14 +184,8 @@ void api_inventory_free(api_inventory *g)
 {
     if (!g)
         return;
-    for (size_t k = 0; k < g->n; k++) {
-        free(g->items[k].pool);
-        free(g->items[k].gpu_type);
-    }
-    free(g->items);
-    for (size_t k = 0; k < g->n_spot_unsupported; k++)
-        free(g->spot_unsupported[k]);
-    free(g->spot_unsupported);
+    free_items(g->items, g->n, &STOCK);
+    free_items(g->spot_unsupported, g->n_spot_unsupported, &STRING);
     memset(g, 0, sizeof *g);
 }
 

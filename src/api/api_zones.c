@@ -11,39 +11,42 @@
 #include "api_internal.h"
 #include "decode.h"
 
-int api_describe_zones(api_client *c, const char *region, api_zone_list *out, api_error *err)
+/* A reading action with at most one scope parameter (left out when empty),
+ * its answer read by decode into out. */
+static int describe(api_client *c, const char *action, const char *scope_name, const char *scope,
+                    int (*decode)(const cJSON *answer, void *out), void *out, api_error *err)
 {
-    static const char action[] = "DescribeCompShareSupportZone";
-    memset(out, 0, sizeof *out);
     params p;
     params_init(&p);
     int rc = params_add(&p, "Action", action);
-    if (!rc && region && region[0]) /* else api_call adds the configured one */
-        rc = params_add(&p, "Region", region);
+    if (!rc && scope && scope[0])
+        rc = params_add(&p, scope_name, scope);
     cJSON *answer = NULL;
     if ((rc = api_send_read(c, &p, rc, action, &answer, err)))
         return rc;
-    rc = decode_zone_list(answer, out);
+    rc = decode(answer, out);
     cJSON_Delete(answer);
     return rc ? api_local_error(err, action, rc, "%s: out of memory", action) : 0;
 }
 
+static int decode_zones_at(const cJSON *answer, void *out) { return decode_zone_list(answer, out); }
+static int decode_stock_at(const cJSON *answer, void *out)
+{
+    return decode_gpu_inventory(answer, out);
+}
+
+int api_describe_zones(api_client *c, const char *region, api_zone_list *out, api_error *err)
+{
+    memset(out, 0, sizeof *out);
+    /* no region: api_call adds the configured one */
+    return describe(c, "DescribeCompShareSupportZone", "Region", region, decode_zones_at, out, err);
+}
+
 int api_gpu_inventory(api_client *c, const char *zone, api_inventory *out, api_error *err)
 {
-    static const char action[] = "DescribeCompShareGpuInventory";
     memset(out, 0, sizeof *out);
-    params p;
-    params_init(&p);
-    const char *scope = zone && zone[0] ? zone : api_client_zone(c);
-    int rc = params_add(&p, "Action", action);
-    if (!rc && scope[0])
-        rc = params_add(&p, "Zone", scope);
-    cJSON *answer = NULL;
-    if ((rc = api_send_read(c, &p, rc, action, &answer, err)))
-        return rc;
-    rc = decode_gpu_inventory(answer, out);
-    cJSON_Delete(answer);
-    return rc ? api_local_error(err, action, rc, "%s: out of memory", action) : 0;
+    return describe(c, "DescribeCompShareGpuInventory", "Zone",
+                    zone && zone[0] ? zone : api_client_zone(c), decode_stock_at, out, err);
 }
 
 /* The first zone DescribeCompShareSupportZone lists for the configured region. */
@@ -79,20 +82,14 @@ int api_image_request(api_client *c, params *p, const char *action, const char *
                       api_error *err)
 {
     params_init(p);
-    if (!image_id || !image_id[0])
-        return api_local_error(err, action, -EINVAL, "%s: no image ID given", action);
     char zone[64];
-    int rc = api_region_zone(c, zone, sizeof zone, err);
-    if (rc)
+    int rc = api_required(image_id, "image ID", action, err);
+    if (rc || (rc = api_region_zone(c, zone, sizeof zone, err)))
         return rc;
     rc = params_add(p, "Action", action);
     if (!rc)
         rc = params_add(p, "Zone", zone);
     if (!rc)
         rc = params_add(p, "CompShareImageId", image_id);
-    if (rc) {
-        params_free(p);
-        return api_local_error(err, action, rc, "%s: out of memory", action);
-    }
-    return 0;
+    return api_params_done(p, rc, action, err);
 }

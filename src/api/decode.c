@@ -243,6 +243,43 @@ char *reader_str(field_reader *r, const cJSON *obj, const char *key)
     return reader_take(r, decode_string(obj, key));
 }
 
+void *reader_append(field_reader *r, void *items_at, size_t *n, size_t *cap, size_t elem_size)
+{
+    /* memcpy: the array's pointer has its own type, not void * */
+    void *items;
+    memcpy(&items, items_at, sizeof items);
+    char *grown = array_grow(items, *n, cap, elem_size);
+    if (!grown) {
+        r->oom = true;
+        return NULL;
+    }
+    memcpy(items_at, &grown, sizeof grown);
+    char *slot = grown + (*n)++ * elem_size;
+    memset(slot, 0, elem_size);
+    return slot;
+}
+
+void reader_list(field_reader *r, const cJSON *obj, const char *key, const char *need,
+                 void *items_at, size_t *n, size_t elem_size,
+                 void (*fill)(field_reader *r, const cJSON *entry, void *elem))
+{
+    const cJSON *list = decode_member(obj, key);
+    if (!cJSON_IsArray(list))
+        return;
+    size_t cap = *n;
+    const cJSON *e;
+    cJSON_ArrayForEach (e, list) {
+        const cJSON *id = need ? decode_member(e, need) : NULL;
+        if (need ? !cJSON_IsString(id) || !id->valuestring || !id->valuestring[0]
+                 : !cJSON_IsObject(e))
+            continue;
+        void *elem = reader_append(r, items_at, n, &cap, elem_size);
+        if (!elem)
+            return;
+        fill(r, e, elem);
+    }
+}
+
 int decode_image(const cJSON *obj, api_image *out)
 {
     memset(out, 0, sizeof *out);

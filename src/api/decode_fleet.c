@@ -10,34 +10,24 @@
 
 #include "decode.h"
 #include "decode_internal.h"
-#include "grow.h"
+
+static void fill_zone(field_reader *r, const cJSON *e, void *elem)
+{
+    api_zone *z = elem;
+    z->zone = reader_str(r, e, "Zone");
+    z->region = reader_str(r, e, "Region");
+    z->name = reader_str(r, e, "Describe");
+    z->zone_id = decode_int(e, "ZoneId", -1);
+    z->region_id = decode_int(e, "RegionId", -1);
+}
 
 int decode_zone_list(const cJSON *answer, api_zone_list *out)
 {
     memset(out, 0, sizeof *out);
-    const cJSON *list = decode_member(answer, "ZoneInfo");
-    if (!cJSON_IsArray(list))
-        return 0;
-    size_t cap = 0;
     field_reader r = {false};
-    const cJSON *e;
-    cJSON_ArrayForEach (e, list) {
-        const cJSON *zone = decode_member(e, "Zone");
-        if (!cJSON_IsString(zone) || !zone->valuestring || !zone->valuestring[0])
-            continue; /* a zone without a name cannot be used */
-        api_zone *items = array_grow(out->items, out->n, &cap, sizeof *items);
-        if (!items) {
-            r.oom = true;
-            break;
-        }
-        out->items = items;
-        api_zone *z = &out->items[out->n++];
-        z->zone = reader_str(&r, e, "Zone");
-        z->region = reader_str(&r, e, "Region");
-        z->name = reader_str(&r, e, "Describe");
-        z->zone_id = decode_int(e, "ZoneId", -1);
-        z->region_id = decode_int(e, "RegionId", -1);
-    }
+    /* a zone without a name cannot be used */
+    reader_list(&r, answer, "ZoneInfo", "Zone", &out->items, &out->n, sizeof *out->items,
+                fill_zone);
     if (r.oom) {
         api_zone_list_free(out);
         return -ENOMEM;
@@ -45,21 +35,18 @@ int decode_zone_list(const cJSON *answer, api_zone_list *out)
     return 0;
 }
 
-/* Append one count; false when out of memory. */
-static bool add_stock(api_inventory *out, size_t *cap, const char *pool, long long zone_id,
-                      const char *gpu_type, long long count)
+/* Append one count; false when out of memory (noted in r). */
+static bool add_stock(field_reader *r, api_inventory *out, size_t *cap, const char *pool,
+                      long long zone_id, const char *gpu_type, long long count)
 {
-    api_gpu_stock *items = array_grow(out->items, out->n, cap, sizeof *items);
-    if (!items)
+    api_gpu_stock *s = reader_append(r, &out->items, &out->n, cap, sizeof *s);
+    if (!s)
         return false;
-    out->items = items;
-    api_gpu_stock *s = &out->items[out->n];
-    s->pool = strdup(pool);
-    s->gpu_type = strdup(gpu_type);
+    s->pool = reader_take(r, strdup(pool));
+    s->gpu_type = reader_take(r, strdup(gpu_type));
     s->zone_id = zone_id;
     s->count = count;
-    out->n++; /* counted even when a copy failed, so that it is freed */
-    return s->pool && s->gpu_type;
+    return !r->oom;
 }
 
 /* v when it is an object (its members have names), else NULL: nothing to walk. */
@@ -67,7 +54,7 @@ static const cJSON *object(const cJSON *v) { return cJSON_IsObject(v) ? v : NULL
 
 /* {pool: {zone ID: {GPU type: count}}}; zone keys that are not numbers and counts
  * that are not counts are skipped. */
-static bool read_stock(const cJSON *map, api_inventory *out)
+static bool read_stock(field_reader *r, const cJSON *map, api_inventory *out)
 {
     size_t cap = 0;
     const cJSON *pools = object(map), *pool, *zone, *type;
@@ -81,7 +68,8 @@ static bool read_stock(const cJSON *map, api_inventory *out)
             const cJSON *types = object(zone);
             cJSON_ArrayForEach (type, types) {
                 long long count = decode_int(zone, type->string, -1);
-                if (count >= 0 && !add_stock(out, &cap, pool->string, zone_id, type->string, count))
+                if (count >= 0 &&
+                    !add_stock(r, out, &cap, pool->string, zone_id, type->string, count))
                     return false;
             }
         }
@@ -96,30 +84,25 @@ int decode_gpu_inventory(const cJSON *answer, api_inventory *out)
     cJSON *parsed = NULL;
     if (cJSON_IsString(field) && field->valuestring)
         field = parsed = cJSON_Parse(field->valuestring);
-    bool ok = read_stock(field, out);
+    field_reader r = {false};
+    read_stock(&r, field, out);
     cJSON_Delete(parsed);
 
     const cJSON *spotless = decode_member(answer, "SpotUnsupportedGpuTypes");
-    if (!ok || !cJSON_IsArray(spotless))
+    if (r.oom || !cJSON_IsArray(spotless))
         spotless = NULL;
     size_t cap = 0;
     const cJSON *t;
     cJSON_ArrayForEach (t, spotless) {
         if (!cJSON_IsString(t) || !t->valuestring)
             continue;
-        char **items =
-            array_grow(out->spot_unsupported, out->n_spot_unsupported, &cap, sizeof *items);
-        char *copy = items ? strdup(t->valuestring) : NULL;
-        if (items)
-            out->spot_unsupported = items;
-        if (!copy) {
-            ok = false;
+        char **copy =
+            reader_append(&r, &out->spot_unsupported, &out->n_spot_unsupported, &cap, sizeof *copy);
+        if (!copy || !(*copy = reader_take(&r, strdup(t->valuestring))))
             break;
-        }
-        out->spot_unsupported[out->n_spot_unsupported++] = copy;
     }
     out->update_time = decode_int(answer, "UpdateTime", 0);
-    if (!ok) {
+    if (r.oom) {
         api_inventory_free(out);
         return -ENOMEM;
     }

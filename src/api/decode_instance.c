@@ -11,80 +11,27 @@
 
 #include "decode.h"
 #include "decode_internal.h"
-#include "grow.h"
 
-static void decode_ips(field_reader *r, const cJSON *obj, api_instance *out)
+static void fill_ip(field_reader *r, const cJSON *e, void *elem)
 {
-    const cJSON *set = decode_member(obj, "IPSet");
-    if (!cJSON_IsArray(set))
-        return;
-    size_t cap = 0;
-    const cJSON *entry;
-    cJSON_ArrayForEach (entry, set) {
-        const cJSON *ip = decode_member(entry, "IP");
-        if (!cJSON_IsString(ip) || !ip->valuestring || !ip->valuestring[0])
-            continue;
-        char **ips = array_grow(out->ips, out->n_ips, &cap, sizeof *ips);
-        char *copy = ips ? strdup(ip->valuestring) : NULL;
-        if (ips)
-            out->ips = ips;
-        if (!copy) {
-            r->oom = true;
-            return;
-        }
-        out->ips[out->n_ips++] = copy;
-    }
+    *(char **)elem = reader_str(r, e, "IP");
 }
 
-static void decode_monitor(field_reader *r, const cJSON *obj, api_instance *out)
+static void fill_gpu(field_reader *r, const cJSON *e, void *elem)
 {
-    const cJSON *mon = decode_member(obj, "MonitorMessages");
-    out->cpu_usage_rate = reader_str(r, mon, "CpuUsageRate");
-    out->mem_usage_rate = reader_str(r, mon, "MemUsageRate");
-    const cJSON *gpus = decode_member(mon, "GpuInfo");
-    if (!cJSON_IsArray(gpus))
-        return;
-    size_t cap = 0;
-    const cJSON *g;
-    cJSON_ArrayForEach (g, gpus) {
-        if (!cJSON_IsObject(g))
-            continue;
-        api_gpu_usage *items = array_grow(out->gpus, out->n_gpus, &cap, sizeof *items);
-        if (!items) {
-            r->oom = true;
-            return;
-        }
-        out->gpus = items;
-        api_gpu_usage *u = &out->gpus[out->n_gpus++];
-        u->gpu = reader_str(r, g, "GPU");
-        u->gpu_usage_rate = reader_str(r, g, "GpuUsageRate");
-        u->memory_usage_rate = reader_str(r, g, "MemoryUsageRate");
-    }
+    api_gpu_usage *u = elem;
+    u->gpu = reader_str(r, e, "GPU");
+    u->gpu_usage_rate = reader_str(r, e, "GpuUsageRate");
+    u->memory_usage_rate = reader_str(r, e, "MemoryUsageRate");
 }
 
 /* Softwares: a list of {Name, URL}. An object (an image's Softwares, or an old
  * server's) names no served application: none. Entries without a Name are skipped. */
-static void decode_apps(field_reader *r, const cJSON *obj, api_instance *out)
+static void fill_app(field_reader *r, const cJSON *e, void *elem)
 {
-    const cJSON *list = decode_member(obj, "Softwares");
-    if (!cJSON_IsArray(list))
-        return;
-    size_t cap = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach (e, list) {
-        const cJSON *name = decode_member(e, "Name");
-        if (!cJSON_IsString(name) || !name->valuestring || !name->valuestring[0])
-            continue;
-        api_app *apps = array_grow(out->apps, out->n_apps, &cap, sizeof *apps);
-        if (!apps) {
-            r->oom = true;
-            return;
-        }
-        out->apps = apps;
-        api_app *a = &out->apps[out->n_apps++];
-        a->name = reader_str(r, e, "Name");
-        a->url = reader_str(r, e, "URL");
-    }
+    api_app *a = elem;
+    a->name = reader_str(r, e, "Name");
+    a->url = reader_str(r, e, "URL");
 }
 
 /* IsBoot: the API's "True"/"False", and a bool or 1/0 from anything looser. */
@@ -98,28 +45,13 @@ static bool is_boot(const cJSON *v)
            (strcasecmp(v->valuestring, "true") == 0 || strcmp(v->valuestring, "1") == 0);
 }
 
-static void decode_disks(field_reader *r, const cJSON *obj, api_instance *out)
+static void fill_disk(field_reader *r, const cJSON *e, void *elem)
 {
-    const cJSON *set = decode_member(obj, "DiskSet");
-    if (!cJSON_IsArray(set))
-        return;
-    size_t cap = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach (e, set) {
-        if (!cJSON_IsObject(e))
-            continue;
-        api_disk *disks = array_grow(out->disks, out->n_disks, &cap, sizeof *disks);
-        if (!disks) {
-            r->oom = true;
-            return;
-        }
-        out->disks = disks;
-        api_disk *d = &out->disks[out->n_disks++];
-        d->id = reader_str(r, e, "DiskId");
-        d->type = reader_str(r, e, "DiskType");
-        d->size_gb = decode_int(e, "Size", 0);
-        d->boot = is_boot(decode_member(e, "IsBoot"));
-    }
+    api_disk *d = elem;
+    d->id = reader_str(r, e, "DiskId");
+    d->type = reader_str(r, e, "DiskType");
+    d->size_gb = decode_int(e, "Size", 0);
+    d->boot = is_boot(decode_member(e, "IsBoot"));
 }
 
 int decode_instance(const cJSON *obj, api_instance *out)
@@ -160,10 +92,15 @@ int decode_instance(const cJSON *obj, api_instance *out)
     out->release_time = decode_int(obj, "ReleaseTime", 0);
     out->price = decode_double(obj, "InstancePrice", 0.0);
 
-    decode_ips(&r, obj, out);
-    decode_monitor(&r, obj, out);
-    decode_apps(&r, obj, out);
-    decode_disks(&r, obj, out);
+    reader_list(&r, obj, "IPSet", "IP", &out->ips, &out->n_ips, sizeof *out->ips, fill_ip);
+    const cJSON *mon = decode_member(obj, "MonitorMessages");
+    out->cpu_usage_rate = reader_str(&r, mon, "CpuUsageRate");
+    out->mem_usage_rate = reader_str(&r, mon, "MemUsageRate");
+    reader_list(&r, mon, "GpuInfo", NULL, &out->gpus, &out->n_gpus, sizeof *out->gpus, fill_gpu);
+    reader_list(&r, obj, "Softwares", "Name", &out->apps, &out->n_apps, sizeof *out->apps,
+                fill_app);
+    reader_list(&r, obj, "DiskSet", NULL, &out->disks, &out->n_disks, sizeof *out->disks,
+                fill_disk);
     out->info_json = reader_take(&r, cJSON_IsObject(obj) ? decode_info_json(obj) : strdup("{\n}"));
     if (r.oom) {
         api_instance_free(out);

@@ -5,6 +5,7 @@
 #define COMPSHAREFS_DECODE_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct cJSON;
 
@@ -24,5 +25,17 @@ typedef struct field_reader {
 char *reader_take(field_reader *r, char *s);
 /* decode_string(obj, key), noted in r. */
 char *reader_str(field_reader *r, const struct cJSON *obj, const char *key);
+/* One more element, zeroed and counted, at the end of the array whose
+ * address is items_at (a T ** passed as void *), of *n elements of elem_size
+ * bytes and capacity *cap: the new element, or NULL with the failure noted in
+ * r. Every decoder that collects a list grows it this one way. */
+void *reader_append(field_reader *r, void *items_at, size_t *n, size_t *cap, size_t elem_size);
+/* The list member key of obj into the array at items_at (as reader_append),
+ * one element per entry filled by fill: the entries that are objects, and when
+ * need is set, only those with a non-empty string member need. Anything else
+ * in the list is skipped, and a key that is not a list adds nothing. */
+void reader_list(field_reader *r, const struct cJSON *obj, const char *key, const char *need,
+                 void *items_at, size_t *n, size_t elem_size,
+                 void (*fill)(field_reader *r, const struct cJSON *entry, void *elem));
 
 #endif

@@ -10,30 +10,19 @@
 
 #include "cache_snap.h"
 
-#define container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
-
-typedef struct cap_snap_obj {
-    cache_obj hdr;
-    cap_snap snap;
-} cap_snap_obj;
-
 static void cap_snap_destroy(cache_obj *o)
 {
-    cap_snap_obj *so = container_of(o, cap_snap_obj, hdr);
-    api_zone_list_free(&so->snap.zones);
-    api_inventory_free(&so->snap.stock);
-    free(so->snap.zone_changed_ns);
-    free(so->snap.stock_changed_ns);
-    free(so);
+    cap_snap *s = cache_obj_value(o);
+    api_zone_list_free(&s->zones);
+    api_inventory_free(&s->stock);
+    free(s->zone_changed_ns);
+    free(s->stock_changed_ns);
+    free(o);
 }
 
-cap_snap *cap_snap_of(cache_obj *o) { return &container_of(o, cap_snap_obj, hdr)->snap; }
+cap_snap *cap_snap_of(cache_obj *o) { return cache_obj_value(o); }
 
-void cap_snap_put(cap_snap *s)
-{
-    if (s)
-        cache_obj_unref(&container_of(s, cap_snap_obj, snap)->hdr);
-}
+void cap_snap_put(cap_snap *s) { cache_obj_unref(cache_obj_of(s)); }
 
 static const char *str(const char *s) { return s ? s : ""; }
 
@@ -120,23 +109,19 @@ cache_obj *cap_snap_build(api_zone_list *zones, api_inventory *stock, const cap_
                           uint64_t generation, long long fetched_at, long long started_ms,
                           long long now_ns)
 {
-    cap_snap_obj *so = calloc(1, sizeof *so);
-    if (so) {
-        so->snap.zone_changed_ns = calloc(zones->n + 1, sizeof *so->snap.zone_changed_ns);
-        so->snap.stock_changed_ns = calloc(stock->n + 1, sizeof *so->snap.stock_changed_ns);
+    cache_obj *o = cache_obj_new(sizeof(cap_snap), cap_snap_destroy);
+    cap_snap *s = o ? cache_obj_value(o) : NULL;
+    if (s) {
+        s->zone_changed_ns = calloc(zones->n + 1, sizeof *s->zone_changed_ns);
+        s->stock_changed_ns = calloc(stock->n + 1, sizeof *s->stock_changed_ns);
     }
-    if (!so || !so->snap.zone_changed_ns || !so->snap.stock_changed_ns) {
-        if (so) {
-            free(so->snap.zone_changed_ns);
-            free(so->snap.stock_changed_ns);
-        }
-        free(so);
+    if (!s || !s->zone_changed_ns || !s->stock_changed_ns) {
+        if (o)
+            cap_snap_destroy(o); /* it holds no zones or stock yet */
         api_zone_list_free(zones);
         api_inventory_free(stock);
         return NULL;
     }
-    cache_obj_init(&so->hdr, cap_snap_destroy);
-    cap_snap *s = &so->snap;
     s->zones = *zones;
     s->stock = *stock;
     memset(zones, 0, sizeof *zones);
@@ -149,5 +134,5 @@ cache_obj *cap_snap_build(api_zone_list *zones, api_inventory *stock, const cap_
     if (s->stock.n > 1)
         qsort(s->stock.items, s->stock.n, sizeof *s->stock.items, cmp_stock);
     carry_times(s, prev, now_ns);
-    return &so->hdr;
+    return o;
 }

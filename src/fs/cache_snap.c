@@ -7,14 +7,13 @@
 #include "cache_snap.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "by_name.h"
 #include "trim.h"
-
-#define container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
 
 /* ---- reference counting ---- */
 
@@ -38,35 +37,46 @@ void cache_obj_unref(cache_obj *o)
         o->destroy(o);
 }
 
-/* ---- instances ---- */
+/* Where a value starts after its header: aligned for any type. */
+#define VALUE_AT                                                               \
+    ((sizeof(cache_obj) + _Alignof(max_align_t) - 1) / _Alignof(max_align_t) * \
+     _Alignof(max_align_t))
 
-typedef struct inst_snap_obj {
-    cache_obj hdr;
-    inst_snap snap;
-} inst_snap_obj;
+cache_obj *cache_obj_new(size_t size, void (*destroy)(cache_obj *o))
+{
+    cache_obj *o = size <= SIZE_MAX - VALUE_AT ? calloc(1, VALUE_AT + size) : NULL;
+    if (o)
+        cache_obj_init(o, destroy);
+    return o;
+}
+
+void *cache_obj_value(cache_obj *o) { return (char *)o + VALUE_AT; }
+
+cache_obj *cache_obj_of(const void *value)
+{
+    return value ? (cache_obj *)(void *)((char *)value - VALUE_AT) : NULL;
+}
+
+/* ---- instances ---- */
 
 static void inst_snap_destroy(cache_obj *o)
 {
-    inst_snap_obj *so = container_of(o, inst_snap_obj, hdr);
-    size_t n = so->snap.list.n;
-    if (so->snap.ext.free)
-        so->snap.ext.free(so->snap.ext.data);
-    api_instance_list_free(&so->snap.list);
-    for (size_t i = 0; i < so->snap.n_links; i++)
-        free(so->snap.link_names[i]);
-    free(so->snap.link_names);
-    free(so->snap.link_targets);
-    free(so);
+    inst_snap *s = cache_obj_value(o);
+    size_t n = s->list.n;
+    if (s->ext.free)
+        s->ext.free(s->ext.data);
+    api_instance_list_free(&s->list);
+    for (size_t i = 0; i < s->n_links; i++)
+        free(s->link_names[i]);
+    free(s->link_names);
+    free(s->link_targets);
+    free(o);
     trim_note_freed(n); /* trim.c decides when the memory goes back */
 }
 
-inst_snap *inst_snap_of(cache_obj *o) { return &container_of(o, inst_snap_obj, hdr)->snap; }
+inst_snap *inst_snap_of(cache_obj *o) { return cache_obj_value(o); }
 
-void inst_snap_put(inst_snap *s)
-{
-    if (s)
-        cache_obj_unref(&container_of(s, inst_snap_obj, snap)->hdr);
-}
+void inst_snap_put(inst_snap *s) { cache_obj_unref(cache_obj_of(s)); }
 
 static int cmp_instance(const void *a, const void *b)
 {
@@ -84,26 +94,25 @@ const api_instance *inst_snap_find(const inst_snap *s, const char *uhost_id)
 cache_obj *inst_snap_build(api_instance_list *list, uint64_t generation, long long fetched_at,
                            long long started_ms)
 {
-    inst_snap_obj *so = calloc(1, sizeof *so);
-    if (!so) {
+    cache_obj *o = cache_obj_new(sizeof(inst_snap), inst_snap_destroy);
+    if (!o) {
         api_instance_list_free(list);
         return NULL;
     }
-    cache_obj_init(&so->hdr, inst_snap_destroy);
-    so->snap.list = *list;
+    inst_snap *s = cache_obj_value(o);
+    s->list = *list;
     memset(list, 0, sizeof *list);
-    so->snap.generation = generation;
-    so->snap.fetched_at = fetched_at;
-    so->snap.started_ms = started_ms;
-    if (so->snap.list.n > 1) /* IDs are unique already: the source's contract */
-        qsort(so->snap.list.items, so->snap.list.n, sizeof *so->snap.list.items, cmp_instance);
-    if (by_name_links(&so->snap.list, &so->snap.link_names, &so->snap.link_targets,
-                      &so->snap.n_links) != 0) {
-        inst_snap_destroy(&so->hdr);
+    s->generation = generation;
+    s->fetched_at = fetched_at;
+    s->started_ms = started_ms;
+    if (s->list.n > 1) /* IDs are unique already: the source's contract */
+        qsort(s->list.items, s->list.n, sizeof *s->list.items, cmp_instance);
+    if (by_name_links(&s->list, &s->link_names, &s->link_targets, &s->n_links) != 0) {
+        inst_snap_destroy(o);
         return NULL;
     }
-    trim_note_freed(so->snap.list.n); /* the decoded pages were freed just before */
-    return &so->hdr;
+    trim_note_freed(s->list.n); /* the decoded pages were freed just before */
+    return o;
 }
 
 static int cmp_link(const void *key, const void *elem)
@@ -122,27 +131,18 @@ const api_instance *inst_snap_find_link(const inst_snap *s, const char *link_nam
 
 /* ---- images ---- */
 
-typedef struct img_snap_obj {
-    cache_obj hdr;
-    img_snap snap;
-} img_snap_obj;
-
 static void img_snap_destroy(cache_obj *o)
 {
-    img_snap_obj *so = container_of(o, img_snap_obj, hdr);
-    if (so->snap.ext.free)
-        so->snap.ext.free(so->snap.ext.data);
-    api_image_list_free(&so->snap.list);
-    free(so);
+    img_snap *s = cache_obj_value(o);
+    if (s->ext.free)
+        s->ext.free(s->ext.data);
+    api_image_list_free(&s->list);
+    free(o);
 }
 
-img_snap *img_snap_of(cache_obj *o) { return &container_of(o, img_snap_obj, hdr)->snap; }
+img_snap *img_snap_of(cache_obj *o) { return cache_obj_value(o); }
 
-void img_snap_put(img_snap *s)
-{
-    if (s)
-        cache_obj_unref(&container_of(s, img_snap_obj, snap)->hdr);
-}
+void img_snap_put(img_snap *s) { cache_obj_unref(cache_obj_of(s)); }
 
 static int cmp_image(const void *a, const void *b)
 {
@@ -152,18 +152,18 @@ static int cmp_image(const void *a, const void *b)
 cache_obj *img_snap_build(api_image_list *list, uint64_t generation, long long fetched_at,
                           long long started_ms)
 {
-    img_snap_obj *so = calloc(1, sizeof *so);
-    if (!so) {
+    cache_obj *o = cache_obj_new(sizeof(img_snap), img_snap_destroy);
+    if (!o) {
         api_image_list_free(list);
         return NULL;
     }
-    cache_obj_init(&so->hdr, img_snap_destroy);
-    so->snap.list = *list;
+    img_snap *s = cache_obj_value(o);
+    s->list = *list;
     memset(list, 0, sizeof *list);
-    so->snap.generation = generation;
-    so->snap.fetched_at = fetched_at;
-    so->snap.started_ms = started_ms;
-    api_image_list *l = &so->snap.list;
+    s->generation = generation;
+    s->fetched_at = fetched_at;
+    s->started_ms = started_ms;
+    api_image_list *l = &s->list;
     if (l->n > 1) {
         qsort(l->items, l->n, sizeof *l->items, cmp_image);
         size_t out = 0; /* an image listed twice (System and App, or paging) once */
@@ -178,7 +178,7 @@ cache_obj *img_snap_build(api_image_list *list, uint64_t generation, long long f
         }
         l->n = out;
     }
-    return &so->hdr;
+    return o;
 }
 
 const api_image *img_snap_find(const img_snap *s, const char *image_id)

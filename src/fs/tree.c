@@ -8,7 +8,7 @@
  * one version while a newer one is made, and a size is exactly the length of
  * the content it describes. */
 #include <errno.h>
-#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +18,8 @@
 
 /* ---- content ---- */
 
+/* A blob is the value of a cache_obj: counted as the snapshots are. */
 struct tree_blob {
-    atomic_uint refs;
     size_t len;
     char data[];
 };
@@ -29,23 +29,22 @@ size_t tree_blob_len(const tree_blob *b) { return b->len; }
 
 tree_blob *tree_blob_ref(tree_blob *b)
 {
-    if (b)
-        atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
+    cache_obj_ref(cache_obj_of(b));
     return b;
 }
 
-void tree_blob_put(tree_blob *b)
-{
-    if (b && atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1)
-        free(b);
-}
+void tree_blob_put(tree_blob *b) { cache_obj_unref(cache_obj_of(b)); }
+
+static void blob_destroy(cache_obj *o) { free(o); }
 
 tree_blob *tree_blob_new(const char *data, size_t len)
 {
-    tree_blob *b = malloc(sizeof *b + len + 1);
-    if (!b)
+    cache_obj *o = len < SIZE_MAX - sizeof(tree_blob)
+                       ? cache_obj_new(sizeof(tree_blob) + len + 1, blob_destroy)
+                       : NULL;
+    if (!o)
         return NULL;
-    atomic_init(&b->refs, 1);
+    tree_blob *b = cache_obj_value(o);
     b->len = len;
     memcpy(b->data, data, len);
     b->data[len] = '\0';

@@ -11,6 +11,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "api_types.h"
@@ -96,6 +97,12 @@ typedef struct cache_obj {
 void cache_obj_init(cache_obj *o, void (*destroy)(cache_obj *o));
 cache_obj *cache_obj_ref(cache_obj *o);
 void cache_obj_unref(cache_obj *o); /* NULL is fine */
+/* A header and a zeroed value of size bytes after it, in one allocation that
+ * destroy frees (with free(o)), with one reference; NULL when out of memory.
+ * The snapshots and the tree's content blobs are such values. */
+cache_obj *cache_obj_new(size_t size, void (*destroy)(cache_obj *o));
+void *cache_obj_value(cache_obj *o);
+cache_obj *cache_obj_of(const void *value); /* the header before it; NULL for NULL */
 
 /* Build a snapshot from a fetched list of distinct IDs: takes over *list
  * (left empty, even on failure), sorts it and builds the by-name links. NULL
