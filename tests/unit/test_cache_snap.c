@@ -6,6 +6,7 @@
 
 #include <limits.h>
 
+#include "assert_text.h"
 #include "utf8.h"
 
 /* ---- images ---- */
@@ -134,7 +135,7 @@ static void assert_links_lead(const inst_snap *s, const link_case *cases, size_t
     for (size_t k = 0; k < n; k++) {
         const api_instance *in = link(s, cases[k].link);
         const char *got = in ? in->uhost_id : NULL, *want = cases[k].uhost_id;
-        if (want ? !got || strcmp(got, want) != 0 : got != NULL)
+        if (!text_is(got, want))
             fail_msg("link \"%s\" leads to %s, expected %s", cases[k].link, got ? got : "nothing",
                      want ? want : "nothing");
     }
