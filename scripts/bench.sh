@@ -29,15 +29,16 @@ rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# figure N TITLE: whether figure N is wanted, its heading printed when it is.
+figure() { wanted "$1" || return 1; echo; echo "$1. $2"; }
+first_instance() { ls "$MNT/instances" | head -n1; }
 
 echo "compsharefs benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 
-if wanted 1; then
-  echo
-  echo "1. warm open+read+close of instances/ID/status (cache warm: ttl=3600)"
+if figure 1 "warm open+read+close of instances/ID/status (cache warm: ttl=3600)"; then
   restart --instances 10
   fs_mount -o ttl=3600
-  id=$(ls "$MNT/instances" | head -n1)
+  id=$(first_instance)
   shm=$(mktemp -d /dev/shm/compsharefs-bench.XXXXXX)
   cp "$MNT/instances/$id/status" "$shm/status"
   hello=$T_WORK/hello hello_ll=$T_WORK/hello_ll
@@ -67,9 +68,7 @@ if wanted 1; then
   row "daemon CPU per 1000 warm reads" "compsharefs $(fmt "($c1 - $c0) / $hz / 50" 4) s; direct_io hello $(fmt "($h1 - $h0) / $hz / 50" 4) s"
 fi
 
-if wanted 2; then
-  echo
-  echo "2. Describe calls: 16 readers of every file of 500 instances for 6 s, ttl=2"
+if figure 2 "Describe calls: 16 readers of every file of 500 instances for 6 s, ttl=2"; then
   restart --instances 500
   fs_mount -o ttl=2
   sim_stats_reset
@@ -85,9 +84,7 @@ if wanted 2; then
   row "all API calls" "$(sim_total)"
 fi
 
-if wanted 3; then
-  echo
-  echo "3. cold listing of 1000 instances, 100 ms API latency"
+if figure 3 "cold listing of 1000 instances, 100 ms API latency"; then
   restart --instances 1000 --latency-ms 100
   fs_mount -o ttl=2
   sleep 2.2 # let the start-up listing go stale: cold
@@ -102,9 +99,7 @@ if wanted 3; then
   row "cat instances/*/status" "$(fmt "$(elapsed "$t0" "$t1")") s, $(sim_total) API calls"
 fi
 
-if wanted 4; then
-  echo
-  echo "4. 100 Running instances rebooted at once by 100 shell writers, 100 ms latency"
+if figure 4 "100 Running instances rebooted at once by 100 shell writers, 100 ms latency"; then
   restart --instances 240 --latency-ms 100
   fs_mount -o ttl=2
   ids=()
@@ -132,9 +127,7 @@ if wanted 4; then
   row "$n concurrent writers" "$(fmt "$(elapsed "$t0" "$t1")") s, $ok now Rebooting, $(sim_count RebootCompShareInstance) Reboot calls"
 fi
 
-if wanted 5; then
-  echo
-  echo "5. resident memory of the daemon"
+if figure 5 "resident memory of the daemon"; then
   restart --instances 10
   fs_mount
   ls "$MNT/instances" >/dev/null
@@ -148,12 +141,10 @@ if wanted 5; then
   row "$n instances listed" "$((big / 1024)) MiB ($(( (big - small) * 1024 / (n > 10 ? n - 10 : 1) )) bytes per instance)"
 fi
 
-if wanted 6; then
-  echo
-  echo "6. freshness: a rename behind the mount's back, seen by a reader polling name, ttl=2"
+if figure 6 "freshness: a rename behind the mount's back, seen by a reader polling name, ttl=2"; then
   restart --instances 10
   fs_mount -o ttl=2
-  id=$(ls "$MNT/instances" | head -n1)
+  id=$(first_instance)
   zone=$(cat "$MNT/instances/$id/zone")
   worst=0
   for n in 1 2 3 4 5; do
@@ -169,9 +160,8 @@ if wanted 6; then
   row "worst delay of 5 changes" "$(fmt "$worst") s"
 fi
 
-if wanted 7; then
-  fleet=${BENCH_FLEET:-500} # 500: 438 instances in the region
-  echo "7. resident memory after a load: $((fleet - fleet / 8)) instances, ttl=2, for 15 s 16 readers"
+fleet=${BENCH_FLEET:-500} # 500: 438 instances in the region
+if figure 7 "resident memory after a load: $((fleet - fleet / 8)) instances, ttl=2, for 15 s 16 readers"; then
   echo "   of every file and 4 writers renaming (each rename refreshes the listing)"
   restart --instances "$fleet" --time-scale 100
   fs_mount -o ttl=2

@@ -18,13 +18,11 @@
 static int create_custom_image(sim_call *c)
 {
     sim_instance *in;
-    int rc = sim_find_instance_arg(c, true, "Name", &in);
+    const char *name;
+    int rc = sim_find_instance_and_name(c, &in, &name);
     if (rc)
         return rc;
-    const char *name = sim_arg_optional(c->p, "Name");
     const char *description = sim_arg_optional(c->p, "Description");
-    if ((rc = sim_arg_check_name("Name", name, SIM_NAME_MAX_CHARS, c->err)))
-        return rc;
     if (description &&
         (rc = sim_arg_check_name("Description", description, DESCRIPTION_MAX_CHARS, c->err)))
         return rc;
@@ -68,16 +66,9 @@ static int create_custom_image(sim_call *c)
     return 0;
 }
 
-/* A custom image of this region, or NULL. */
-static const sim_image *custom_image(sim_world *w, const char *id, const char *region)
-{
-    const sim_image *img = sim_world_image(w, id);
-    if (!img || strcmp(img->type, "Custom") != 0 || strcmp(img->region, region) != 0)
-        return NULL;
-    return img;
-}
-
-static int get_image_progress(sim_call *c)
+/* The custom image of the request's region that CompShareImageId names (Region and
+ * Zone required): 0 and *out, or an error code. Progress and deletion look it up alike. */
+static int find_custom_image_arg(sim_call *c, sim_image **out)
 {
     const char *region, *zone;
     int rc = sim_arg_region_zone(c->p, true, true, &region, &zone, c->err);
@@ -86,10 +77,20 @@ static int get_image_progress(sim_call *c)
     const char *id = sim_arg_required(c->p, "CompShareImageId", c->err);
     if (!id)
         return c->err->code;
-    const sim_image *img = custom_image(c->w, id, region);
-    if (!img)
+    sim_image *img = sim_world_image(c->w, id);
+    if (!img || strcmp(img->type, "Custom") != 0 || strcmp(img->region, region) != 0)
         return sim_fail(c->err, SIM_E_IMAGE_NOT_FOUND,
                         "ImageNotFound: custom image %.48s does not exist in this region", id);
+    *out = img;
+    return 0;
+}
+
+static int get_image_progress(sim_call *c)
+{
+    sim_image *img;
+    int rc = find_custom_image_arg(c, &img);
+    if (rc)
+        return rc;
     double process;
     long long total, remaining;
     sim_image_progress(img, c->now, &process, &total, &remaining);
@@ -146,51 +147,43 @@ static int answer_images(sim_call *c, const image_filter *f, long long offset, l
     return 0;
 }
 
-static int describe_custom_images(sim_call *c)
+/* The two listings: the account's custom images of the region (Zone required), or the
+ * platform images (Zone optional, filtered by ImageType and Name). Either may ask for
+ * one CompShareImageId. */
+static int describe_images_of(sim_call *c, bool custom)
 {
     const char *region, *zone;
     long long offset, limit;
-    int rc = sim_arg_listing(c->p, true, true, &region, &zone, &offset, &limit, c->err);
+    int rc = sim_arg_listing(c->p, true, custom, &region, &zone, &offset, &limit, c->err);
     if (rc)
         return rc;
     image_filter f = {
-        .custom = true, .region = region, .id = sim_arg_optional(c->p, "CompShareImageId")};
+        .custom = custom, .region = region, .id = sim_arg_optional(c->p, "CompShareImageId")};
+    if (!custom) {
+        f.type = sim_arg_optional(c->p, "ImageType");
+        if (f.type && strcmp(f.type, "System") != 0 && strcmp(f.type, "App") != 0)
+            return sim_fail(c->err, SIM_E_INVALID_PARAM,
+                            "Params [ImageType] not valid: System or App");
+        f.name = sim_arg_optional(c->p, "Name");
+        /* With an ID, the type filters only when given: an ID names one image of either
+         * type. */
+        if (!f.type && !f.id)
+            f.type = "System";
+    }
     return answer_images(c, &f, offset, limit);
 }
 
-static int describe_images(sim_call *c)
-{
-    const char *region, *zone;
-    long long offset, limit;
-    int rc = sim_arg_listing(c->p, true, false, &region, &zone, &offset, &limit, c->err);
-    if (rc)
-        return rc;
-    const char *type = sim_arg_optional(c->p, "ImageType");
-    if (type && strcmp(type, "System") != 0 && strcmp(type, "App") != 0)
-        return sim_fail(c->err, SIM_E_INVALID_PARAM, "Params [ImageType] not valid: System or App");
-    image_filter f = {.custom = false,
-                      .type = type,
-                      .id = sim_arg_optional(c->p, "CompShareImageId"),
-                      .name = sim_arg_optional(c->p, "Name")};
-    /* With an ID, the type filters only when given: an ID names one image of either type. */
-    if (!f.type && !f.id)
-        f.type = "System";
-    return answer_images(c, &f, offset, limit);
-}
+static int describe_custom_images(sim_call *c) { return describe_images_of(c, true); }
+static int describe_images(sim_call *c) { return describe_images_of(c, false); }
 
 /* A custom image of this region is deleted at once, unless it is still being made.
  * Instances running it keep running (their disks are theirs). */
 static int terminate_custom_image(sim_call *c)
 {
-    const char *region, *zone;
-    int rc = sim_arg_region_zone(c->p, true, true, &region, &zone, c->err);
-    const char *id = rc ? NULL : sim_arg_required(c->p, "CompShareImageId", c->err);
-    if (!id)
-        return c->err->code;
-    sim_image *img = (sim_image *)custom_image(c->w, id, region);
-    if (!img)
-        return sim_fail(c->err, SIM_E_IMAGE_NOT_FOUND,
-                        "ImageNotFound: custom image %.48s does not exist in this region", id);
+    sim_image *img;
+    int rc = find_custom_image_arg(c, &img);
+    if (rc)
+        return rc;
     if (img->status == SIM_IMG_MAKING)
         return sim_fail(c->err, SIM_E_IMAGE_MAKING,
                         "ImageMaking: custom image %s is still being made; it can be deleted "

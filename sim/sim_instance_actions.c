@@ -196,14 +196,21 @@ static int reinstall(sim_call *c)
     return 0;
 }
 
+int sim_find_instance_and_name(sim_call *c, sim_instance **out, const char **name)
+{
+    int rc = sim_find_instance_arg(c, true, "Name", out);
+    if (rc)
+        return rc;
+    *name = sim_arg_optional(c->p, "Name");
+    return sim_arg_check_name("Name", *name, SIM_NAME_MAX_CHARS, c->err);
+}
+
 static int modify_name(sim_call *c)
 {
     sim_instance *in;
-    int rc = sim_find_instance_arg(c, true, "Name", &in);
+    const char *name;
+    int rc = sim_find_instance_and_name(c, &in, &name);
     if (rc)
-        return rc;
-    const char *name = sim_arg_optional(c->p, "Name");
-    if ((rc = sim_arg_check_name("Name", name, SIM_NAME_MAX_CHARS, c->err)))
         return rc;
     /* No lock: renaming is a metadata change, allowed in any state, even mid-operation. */
     char *copy = strdup(name);

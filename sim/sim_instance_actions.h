@@ -14,6 +14,10 @@ extern const sim_action_entry sim_instance_actions[];
  * and zone. Returns 0 and sets *out, or an error code. */
 int sim_find_instance_arg(sim_call *c, bool need_zone, const char *also_required,
                           sim_instance **out);
+/* As sim_find_instance_arg with Zone and Name required, then Name checked as every
+ * name is: the instance, and the new name that Name gives (to it when renaming, to the
+ * image made from it). Returns 0 and sets *out and *name, or an error code. */
+int sim_find_instance_and_name(sim_call *c, sim_instance **out, const char **name);
 /* An image an instance of zone may run (reinstall, create): any platform image, or an
  * Available custom image of the zone's region. 0 and *out, or 8040. */
 int sim_usable_image(sim_call *c, const char *zone, const char *image_id, sim_image **out);

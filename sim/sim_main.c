@@ -122,6 +122,29 @@ static const char *fault_field(int opt)
     }
 }
 
+/* The bounds of the options that take a number (whole: an integer); the faults' are
+ * fault_field's. */
+typedef struct number_option {
+    int opt;
+    double lo, hi;
+    bool whole;
+} number_option;
+
+static const number_option NUMBER_OPTIONS[] = {
+    {OPT_INSTANCES, 0, 10000, true},
+    {OPT_SEED, 0, 9007199254740991.0, true}, /* 2^53 - 1: every integer a double holds */
+    {OPT_SCALE, 1e-3, 1e6, false},
+    {OPT_THREADS, 1, 256, true},
+};
+
+static const number_option *number_option_of(int opt)
+{
+    for (size_t i = 0; i < sizeof NUMBER_OPTIONS / sizeof NUMBER_OPTIONS[0]; i++)
+        if (NUMBER_OPTIONS[i].opt == opt)
+            return &NUMBER_OPTIONS[i];
+    return NULL;
+}
+
 /* Parse argv into s and into a fault settings object (applied through the same
  * validation as POST /_sim/faults). Returns 0, 1 (exit 0: help), or -1 (exit 2). */
 static int parse_args(int argc, char **argv, sim_server *s, const char **listen, cJSON *faults,
@@ -140,6 +163,10 @@ static int parse_args(int argc, char **argv, sim_server *s, const char **listen,
             cJSON_AddNumberToObject(faults, field, v);
             continue;
         }
+        const number_option *num = number_option_of(opt);
+        if (num &&
+            parse_number(OPTIONS[opt - OPT_LISTEN].name, optarg, num->lo, num->hi, num->whole, &v))
+            return -1;
         switch (opt) {
         case OPT_LISTEN: *listen = optarg; break;
         case OPT_PUB: pub = optarg; break;
@@ -149,21 +176,9 @@ static int parse_args(int argc, char **argv, sim_server *s, const char **listen,
             priv = optarg;
             *priv_arg = optarg;
             break;
-        case OPT_INSTANCES:
-            if (parse_number("instances", optarg, 0, 10000, true, &v))
-                return -1;
-            s->n_instances = (size_t)v;
-            break;
-        case OPT_SEED:
-            if (parse_number("seed", optarg, 0, 9007199254740991.0, true, &v))
-                return -1;
-            s->seed = (uint64_t)v;
-            break;
-        case OPT_SCALE:
-            if (parse_number("time-scale", optarg, 1e-3, 1e6, false, &v))
-                return -1;
-            s->time_scale = v;
-            break;
+        case OPT_INSTANCES: s->n_instances = (size_t)v; break;
+        case OPT_SEED: s->seed = (uint64_t)v; break;
+        case OPT_SCALE: s->time_scale = v; break;
         case OPT_CLOCK:
             if (strcmp(optarg, "real") != 0 && strcmp(optarg, "manual") != 0) {
                 fprintf(stderr, "compshare-sim: --clock %s: expected real or manual\n", optarg);
@@ -171,11 +186,7 @@ static int parse_args(int argc, char **argv, sim_server *s, const char **listen,
             }
             s->clock_manual = strcmp(optarg, "manual") == 0;
             break;
-        case OPT_THREADS:
-            if (parse_number("threads", optarg, 1, 256, true, &v))
-                return -1;
-            s->threads = (unsigned)v;
-            break;
+        case OPT_THREADS: s->threads = (unsigned)v; break;
         case OPT_VERBOSE: s->verbose = true; break;
         case OPT_STRNUM: cJSON_AddBoolToObject(faults, "string_numbers", 1); break;
         case OPT_ACTIONS: cJSON_AddStringToObject(faults, "actions", optarg); break;

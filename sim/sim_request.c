@@ -21,13 +21,32 @@ static bool media_type_is(const char *content_type, const char *type)
            (content_type[n] == '\0' || content_type[n] == ';' || content_type[n] == ' ');
 }
 
-static int join_name(char **out, const char *prefix, const char *name)
+/* An object member's name: prefix.name, or name alone at the top. NULL: no memory. */
+static char *member_name(const char *prefix, const char *name)
 {
+    char *out;
     if (!prefix || !*prefix)
-        *out = strdup(name);
-    else if (asprintf(out, "%s.%s", prefix, name) < 0)
-        *out = NULL;
-    return *out ? 0 : -ENOMEM;
+        return strdup(name);
+    return asprintf(&out, "%s.%s", prefix, name) < 0 ? NULL : out;
+}
+
+/* An array element's name: name.i, whatever name is. NULL: no memory. */
+static char *element_name(const char *name, size_t i)
+{
+    char *out;
+    return asprintf(&out, "%s.%zu", name, i) < 0 ? NULL : out;
+}
+
+static int flatten_value(params *p, const cJSON *v, const char *name);
+
+/* v under name, which this frees; name NULL (it could not be made): -ENOMEM. */
+static int flatten_named(params *p, const cJSON *v, char *name)
+{
+    if (!name)
+        return -ENOMEM;
+    int rc = flatten_value(p, v, name);
+    free(name);
+    return rc;
 }
 
 static int flatten_value(params *p, const cJSON *v, const char *name)
@@ -40,11 +59,7 @@ static int flatten_value(params *p, const cJSON *v, const char *name)
         size_t i = 0;
         const cJSON *item;
         cJSON_ArrayForEach(item, v) {
-            char *elem;
-            if (asprintf(&elem, "%s.%zu", name, i++) < 0)
-                return -ENOMEM;
-            int rc = flatten_value(p, item, elem);
-            free(elem);
+            int rc = flatten_named(p, item, element_name(name, i++));
             if (rc)
                 return rc;
         }
@@ -63,13 +78,9 @@ int sim_request_flatten_json(params *p, const cJSON *obj, const char *prefix)
 {
     const cJSON *v;
     cJSON_ArrayForEach(v, obj) {
-        char *name;
         if (!v->string)
             return -EINVAL;
-        if (join_name(&name, prefix, v->string))
-            return -ENOMEM;
-        int rc = flatten_value(p, v, name);
-        free(name);
+        int rc = flatten_named(p, v, member_name(prefix, v->string));
         if (rc)
             return rc;
     }

@@ -33,22 +33,15 @@ static size_t n_running, n_taken;
 static int setup(void **state)
 {
     const char *args[] = {"--instances", "16", "--clock", "manual", "--seed", "3", NULL};
-    if (sim_start(&SIM, args) != 0)
-        return -1;
     api_config cfg;
-    sim_api_config(&SIM, &cfg, TIMEOUT_MS);
-    C = api_new(&cfg, NULL);
-    api_instance_list l;
-    if (!C || api_describe_instances(C, NULL, 0, &l, NULL) != 0)
+    if (sim_start_config(&SIM, args, TIMEOUT_MS, &cfg) != 0)
         return -1;
-    for (size_t i = 0; i < l.n && n_running < 16; i++) {
-        if (strcmp(l.items[i].state, "Running") == 0) {
-            snprintf(running_ids[n_running], 64, "%s", l.items[i].uhost_id);
-            snprintf(running_zones[n_running++], 64, "%s", l.items[i].zone);
-        }
-    }
-    api_instance_list_free(&l);
-    return n_running >= 10 ? 0 : -1;
+    C = api_new(&cfg, NULL);
+    int n = C ? sim_running_instances(C, 16, running_ids, running_zones) : -1;
+    if (n < 10)
+        return -1;
+    n_running = (size_t)n;
+    return 0;
 }
 
 static int teardown(void **state)

@@ -28,24 +28,13 @@ static void advance(double seconds) { assert_int_equal(sim_clock_advance(&SIM, s
 static int setup(void **state)
 {
     const char *args[] = {"--instances", "8", "--clock", "manual", "--seed", "7", NULL};
-    if (sim_start(&SIM, args) != 0)
-        return -1;
     api_config cfg;
-    sim_api_config(&SIM, &cfg, 5000);
-    C = api_new(&cfg, NULL);
-    api_instance_list l;
-    if (!C || api_describe_instances(C, NULL, 0, &l, NULL) != 0)
+    if (sim_start_config(&SIM, args, 5000, &cfg) != 0)
         return -1;
-    size_t n = 0;
-    for (size_t i = 0; i < l.n && n < 2; i++) {
-        if (strcmp(l.items[i].state, "Running") == 0) {
-            snprintf(running[n], 64, "%s", l.items[i].uhost_id);
-            snprintf(running_zone[n++], 64, "%s", l.items[i].zone);
-        }
-    }
-    api_instance_list_free(&l);
+    C = api_new(&cfg, NULL);
     api_image_list apps;
-    if (n < 2 || api_describe_platform_images(C, "App", NULL, &apps, NULL) != 0 || !apps.n)
+    if (!C || sim_running_instances(C, 2, running, running_zone) < 2 ||
+        api_describe_platform_images(C, "App", NULL, &apps, NULL) != 0 || !apps.n)
         return -1;
     snprintf(app_image, sizeof app_image, "%s", apps.items[0].image_id);
     api_image_list_free(&apps);

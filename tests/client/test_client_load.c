@@ -37,10 +37,9 @@ static int setup(void **state)
 {
     /* A paused clock: nothing in the world moves while the threads look at it. */
     const char *args[] = {"--instances", "285", "--clock", "manual", "--seed", "5", NULL};
-    if (sim_start(&SIM, args) != 0)
-        return -1;
     api_config cfg;
-    sim_api_config(&SIM, &cfg, 5000);
+    if (sim_start_config(&SIM, args, 5000, &cfg) != 0)
+        return -1;
     cfg.on_call = count_calls;
     C = api_new(&cfg, NULL);
     return C ? 0 : -1;

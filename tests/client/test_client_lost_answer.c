@@ -121,17 +121,9 @@ static int setup(void **state)
     DIRECT = api_new(&cfg, NULL);
     cfg.endpoint = PROXY.url;
     VIA_PROXY = api_new(&cfg, NULL);
-    api_instance_list l;
     api_image_list images;
-    if (!DIRECT || !VIA_PROXY || api_describe_instances(DIRECT, NULL, 0, &l, NULL) != 0)
+    if (!DIRECT || !VIA_PROXY || sim_running_instances(DIRECT, 1, &T.id, &T.zone) < 0)
         return -1;
-    for (size_t i = 0; i < l.n && !T.id[0]; i++) {
-        if (strcmp(l.items[i].state, "Running") == 0) {
-            snprintf(T.id, sizeof T.id, "%s", l.items[i].uhost_id);
-            snprintf(T.zone, sizeof T.zone, "%s", l.items[i].zone);
-        }
-    }
-    api_instance_list_free(&l);
     if (api_describe_platform_images(DIRECT, "System", NULL, &images, NULL) != 0)
         return -1;
     if (images.n > 0)

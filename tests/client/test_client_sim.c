@@ -42,10 +42,9 @@ static void count_calls(void *ctx, const char *action, int errnum, int retcode, 
 static int setup(void **state)
 {
     const char *args[] = {"--instances", "8", "--clock", "manual", "--seed", "7", NULL};
-    if (sim_start(&W.sim, args) != 0)
-        return -1;
     api_config cfg;
-    sim_api_config(&W.sim, &cfg, 5000);
+    if (sim_start_config(&W.sim, args, 5000, &cfg) != 0)
+        return -1;
     cfg.on_call = count_calls;
     cfg.hook_ctx = &W.hook_calls;
     int err;

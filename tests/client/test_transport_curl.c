@@ -346,17 +346,14 @@ static void test_answer_and_request_as_sent(void **state)
 /* Nothing listens: certainly not sent, and said plainly. */
 static void test_refused_not_sent(void **state)
 {
-    server s;
-    server_start(&s, ANSWER);
-    char url[64];
-    url_of(&s, "http", url, sizeof url);
-    server_stop(&s); /* the port is closed again */
-    transport_curl *t = transport_curl_new(NULL);
-    transport_response r = perform(t, url, 5000, 0);
+    rig g;
+    rig_start(&g, ANSWER, "http");
+    server_stop(&g.s); /* the port is closed again */
+    transport_response r = perform(g.t, g.url, 5000, 0);
     assert_int_equal(r.failure, TRANSPORT_NOT_SENT);
     assert_string_equal(r.detail, "Connection refused");
     transport_response_free(&r);
-    transport_curl_free(t);
+    transport_curl_free(g.t);
 }
 
 static void test_closed_after_request_broken(void **state)

@@ -147,6 +147,30 @@ void sim_api_config(const sim_handle *s, api_config *cfg, long timeout_ms)
     cfg->timeout_ms = timeout_ms;
 }
 
+int sim_start_config(sim_handle *s, const char *const *args, long timeout_ms, api_config *cfg)
+{
+    if (sim_start(s, args) != 0)
+        return -1;
+    sim_api_config(s, cfg, timeout_ms);
+    return 0;
+}
+
+int sim_running_instances(api_client *c, size_t max, char (*ids)[64], char (*zones)[64])
+{
+    api_instance_list l;
+    if (api_describe_instances(c, NULL, 0, &l, NULL) != 0)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < l.n && n < max; i++) {
+        if (strcmp(l.items[i].state, "Running") == 0) {
+            snprintf(ids[n], 64, "%s", l.items[i].uhost_id);
+            snprintf(zones[n++], 64, "%s", l.items[i].zone);
+        }
+    }
+    api_instance_list_free(&l);
+    return (int)n;
+}
+
 typedef struct sink {
     char *data;
     size_t len;

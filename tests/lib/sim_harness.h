@@ -39,6 +39,13 @@ void sim_stop(sim_handle *s);
  * given per-attempt timeout. Other fields zero (defaults). */
 void sim_api_config(const sim_handle *s, api_config *cfg, long timeout_ms);
 
+/* sim_start, then *cfg as sim_api_config gives it: how a client test begins. */
+int sim_start_config(sim_handle *s, const char *const *args, long timeout_ms, api_config *cfg);
+
+/* The first max instances c lists as Running, their IDs and zones, for a test to
+ * operate on: how many there were (at most max), or -1 when the listing fails. */
+int sim_running_instances(api_client *c, size_t max, char (*ids)[64], char (*zones)[64]);
+
 /* Requests the simulator received for action (NULL: all), or -1 on error. */
 long sim_requests(const sim_handle *s, const char *action);
 int sim_reset_stats(const sim_handle *s);

@@ -6,6 +6,7 @@
 
 #include <limits.h>
 
+#include "assert_text.h"
 #include "utf8.h"
 
 /* ---- images ---- */
@@ -124,6 +125,22 @@ static void assert_links_sound(const inst_snap *s)
     }
 }
 
+/* Which instance a by-name link leads to; uhost_id NULL: there is no such link. */
+typedef struct link_case {
+    const char *link, *uhost_id;
+} link_case;
+
+static void assert_links_lead(const inst_snap *s, const link_case *cases, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        const api_instance *in = link(s, cases[k].link);
+        const char *got = in ? in->uhost_id : NULL, *want = cases[k].uhost_id;
+        if (!text_is(got, want))
+            fail_msg("link \"%s\" leads to %s, expected %s", cases[k].link, got ? got : "nothing",
+                     want ? want : "nothing");
+    }
+}
+
 static void use_names(const char *const *names, size_t n)
 {
     F.n_inst = n;
@@ -140,27 +157,30 @@ static void test_by_name_escaping_and_collisions(void **state)
     inst_snap *s;
     read_instances(&s);
 
-    assert_string_equal(link(s, "web")->uhost_id, "uhost-00");
-    assert_null(link(s, "db")); /* held three times: only the qualified names */
-    assert_string_equal(link(s, "db@uhost-01")->uhost_id, "uhost-01");
-    assert_string_equal(link(s, "db@uhost-02")->uhost_id, "uhost-02");
-    assert_string_equal(link(s, "db@uhost-08")->uhost_id, "uhost-08");
-    assert_string_equal(link(s, "a%2Fb")->uhost_id, "uhost-03");
-    assert_null(link(s, "a/b"));
-    assert_string_equal(link(s, "50%25")->uhost_id, "uhost-04");
-    assert_string_equal(link(s, "%2E")->uhost_id, "uhost-05");
-    assert_string_equal(link(s, "%2E%2E")->uhost_id, "uhost-06");
-    assert_null(link(s, "."));
-    assert_null(link(s, ".."));
-    assert_null(link(s, ""));
-    assert_string_equal(link(s, "训练-1")->uhost_id, "uhost-12");
-    /* "x" twice makes "x@uhost-10" and "x@uhost-11"; uhost-09 is named
-     * "x@uhost-09", which is written x%40uhost-09: "x@uhost-09" would say
-     * "uhost-09, named x", which it is not */
-    assert_string_equal(link(s, "x@uhost-10")->uhost_id, "uhost-10");
-    assert_string_equal(link(s, "x%40uhost-09")->uhost_id, "uhost-09");
-    assert_null(link(s, "x@uhost-09"));
-    assert_null(link(s, "x"));
+    static const link_case want[] = {
+        {"web", "uhost-00"},
+        {"db", NULL}, /* held three times: only the qualified names */
+        {"db@uhost-01", "uhost-01"},
+        {"db@uhost-02", "uhost-02"},
+        {"db@uhost-08", "uhost-08"},
+        {"a%2Fb", "uhost-03"},
+        {"a/b", NULL},
+        {"50%25", "uhost-04"},
+        {"%2E", "uhost-05"},
+        {"%2E%2E", "uhost-06"},
+        {".", NULL},
+        {"..", NULL},
+        {"", NULL},
+        {"训练-1", "uhost-12"},
+        /* "x" twice makes "x@uhost-10" and "x@uhost-11"; uhost-09 is named
+         * "x@uhost-09", which is written x%40uhost-09: "x@uhost-09" would say
+         * "uhost-09, named x", which it is not */
+        {"x@uhost-10", "uhost-10"},
+        {"x%40uhost-09", "uhost-09"},
+        {"x@uhost-09", NULL},
+        {"x", NULL},
+    };
+    assert_links_lead(s, want, sizeof want / sizeof *want);
     assert_links_sound(s);
     assert_int_equal(s->n_links, 12); /* 13 instances, one unnamed */
     inst_snap_put(s);
@@ -185,18 +205,21 @@ static void test_by_name_no_spoofing(void **state)
     use_names(names, sizeof names / sizeof *names);
     inst_snap *s;
     read_instances(&s);
-    assert_string_equal(link(s, "bench-01%40uhost-02")->uhost_id, "uhost-00");
-    assert_string_equal(link(s, "bench-01")->uhost_id, "uhost-01");
-    assert_null(link(s, "bench-01@uhost-02"));
-    assert_string_equal(link(s, "uhost-00@uhost-02")->uhost_id, "uhost-02");
-    assert_null(link(s, "uhost-00"));
-    assert_string_equal(link(s, "UHOST-01x@uhost-03")->uhost_id, "uhost-03");
-    assert_string_equal(link(s, "compshareImage-abc@uhost-04")->uhost_id, "uhost-04");
-    assert_string_equal(link(s, "admin%E2%80%AEgnp.exe")->uhost_id, "uhost-05");
-    assert_string_equal(link(s, "c1%C2%9B31m")->uhost_id, "uhost-06");
-    assert_string_equal(link(s, "tab%09here%0A")->uhost_id, "uhost-07");
-    assert_string_equal(link(s, "bad%FFbyte")->uhost_id, "uhost-08");
-    assert_string_equal(link(s, "lrm%E2%80%8E")->uhost_id, "uhost-09");
+    static const link_case want[] = {
+        {"bench-01%40uhost-02", "uhost-00"},
+        {"bench-01", "uhost-01"},
+        {"bench-01@uhost-02", NULL},
+        {"uhost-00@uhost-02", "uhost-02"},
+        {"uhost-00", NULL},
+        {"UHOST-01x@uhost-03", "uhost-03"},
+        {"compshareImage-abc@uhost-04", "uhost-04"},
+        {"admin%E2%80%AEgnp.exe", "uhost-05"},
+        {"c1%C2%9B31m", "uhost-06"},
+        {"tab%09here%0A", "uhost-07"},
+        {"bad%FFbyte", "uhost-08"},
+        {"lrm%E2%80%8E", "uhost-09"},
+    };
+    assert_links_lead(s, want, sizeof want / sizeof *want);
     assert_links_sound(s);
     assert_int_equal(s->n_links, 10);
     inst_snap_put(s);

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "assert_text.h"
 #include "config.h"
 
 #define SECRET_ENV "envPRIVATEsecret0001"
@@ -136,6 +137,20 @@ static void assert_no_secret(const char *text)
     assert_null(strstr(text, "PRIVATEsecret"));
 }
 
+/* Where a mount talks to: endpoint, region, zone and project, which the defaults, a
+ * profile, the environment and the options each may give; NULL: unset. */
+static void assert_where(const fs_config *cfg, const char *endpoint, const char *region,
+                         const char *zone, const char *project_id)
+{
+    const char *const got[] = {cfg->endpoint, cfg->region, cfg->zone, cfg->project_id};
+    const char *const want[] = {endpoint, region, zone, project_id};
+    static const char *const field[] = {"endpoint", "region", "zone", "project_id"};
+    for (size_t i = 0; i < 4; i++)
+        if (!text_is(got[i], want[i]))
+            fail_msg("%s is %s, expected %s", field[i], got[i] ? got[i] : "unset",
+                     want[i] ? want[i] : "unset");
+}
+
 /* ---- defaults and precedence ---- */
 
 static void test_defaults(void **state)
@@ -143,10 +158,7 @@ static void test_defaults(void **state)
     set_env_keys();
     fs_config cfg;
     resolve_ok(&(config_options){0}, &cfg);
-    assert_string_equal(cfg.endpoint, "https://api.compshare.cn");
-    assert_string_equal(cfg.region, "cn-wlcb");
-    assert_null(cfg.zone);
-    assert_null(cfg.project_id);
+    assert_where(&cfg, "https://api.compshare.cn", "cn-wlcb", NULL, NULL);
     assert_null(cfg.ca_file);
     assert_string_equal(cfg.profile, "default");
     assert_int_equal(cfg.ttl_ms, 2000);
@@ -197,10 +209,7 @@ static void test_setting_precedence(void **state)
     /* the active profile ("work") */
     resolve_ok(&(config_options){0}, &cfg);
     assert_string_equal(cfg.profile, "work");
-    assert_string_equal(cfg.endpoint, "http://127.0.0.1:9");
-    assert_string_equal(cfg.region, "cn-bj2");
-    assert_string_equal(cfg.zone, "cn-bj2-04");
-    assert_string_equal(cfg.project_id, "org-work");
+    assert_where(&cfg, "http://127.0.0.1:9", "cn-bj2", "cn-bj2-04", "org-work");
     assert_int_equal(cfg.timeout_ms, 30000);
     fs_config_free(&cfg);
 
@@ -210,20 +219,14 @@ static void test_setting_precedence(void **state)
     setenv_fake("UCLOUD_ZONE", "cn-gd-01");
     setenv_fake("UCLOUD_PROJECT_ID", "org-env");
     resolve_ok(&(config_options){0}, &cfg);
-    assert_string_equal(cfg.endpoint, "http://10.0.0.1:8080");
-    assert_string_equal(cfg.region, "cn-gd");
-    assert_string_equal(cfg.zone, "cn-gd-01");
-    assert_string_equal(cfg.project_id, "org-env");
+    assert_where(&cfg, "http://10.0.0.1:8080", "cn-gd", "cn-gd-01", "org-env");
     fs_config_free(&cfg);
 
     /* options beat the environment; "zone=" means all zones */
     config_options opt = {.endpoint = "https://example.test", .region = "cn-wlcb", .zone = "",
                           .project_id = "org-opt", .timeout = "5"};
     resolve_ok(&opt, &cfg);
-    assert_string_equal(cfg.endpoint, "https://example.test");
-    assert_string_equal(cfg.region, "cn-wlcb");
-    assert_null(cfg.zone);
-    assert_string_equal(cfg.project_id, "org-opt");
+    assert_where(&cfg, "https://example.test", "cn-wlcb", NULL, "org-opt");
     assert_int_equal(cfg.timeout_ms, 5000);
     fs_config_free(&cfg);
 }

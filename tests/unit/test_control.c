@@ -19,15 +19,28 @@ static int parse(const char *file, const char *text, control_cmd *cmd, char *why
     return control_parse(file, text, strlen(text), cmd, why, 256);
 }
 
+static int parse_stop_at(const char *text, long long now, control_cmd *cmd, char *why)
+{
+    return control_parse_stop_at(text, strlen(text), now, cmd, why, 256);
+}
+
+/* Accepted as verb with argument arg; *cmd is the command, for more checks. */
+static void expect_parsed(const char *file, const char *text, control_verb verb, const char *arg,
+                          control_cmd *cmd)
+{
+    char why[256] = "unchanged";
+    int rc = parse(file, text, cmd, why);
+    if (rc != 0)
+        fail_msg("\"%s\" to %s rejected: %s", text, file, why);
+    if (cmd->verb != verb || strcmp(cmd->arg, arg) != 0)
+        fail_msg("\"%s\" to %s: %s \"%s\", expected %s \"%s\"", text, file,
+                 control_verb_name(cmd->verb), cmd->arg, control_verb_name(verb), arg);
+}
+
 static void expect_ok(const char *file, const char *text, control_verb verb, const char *arg)
 {
     control_cmd cmd;
-    char why[256] = "unchanged";
-    int rc = parse(file, text, &cmd, why);
-    if (rc != 0)
-        fail_msg("\"%s\" to %s rejected: %s", text, file, why);
-    assert_int_equal(cmd.verb, verb);
-    assert_string_equal(cmd.arg, arg);
+    expect_parsed(file, text, verb, arg, &cmd);
 }
 
 /* Rejected with EINVAL and a one-line reason that contains `reason`. */
@@ -119,12 +132,7 @@ static void test_wait(void **state)
     };
     for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
         control_cmd cmd;
-        char why[256];
-        assert_int_equal(control_parse("ctl", ok[k].text, strlen(ok[k].text), &cmd, why,
-                                       sizeof why),
-                         0);
-        assert_int_equal(cmd.verb, CTL_WAIT);
-        assert_string_equal(cmd.arg, ok[k].state);
+        expect_parsed("ctl", ok[k].text, CTL_WAIT, ok[k].state, &cmd);
         assert_int_equal(cmd.seconds, ok[k].seconds);
     }
     expect_bad("ctl", "wait\n", "needs a state");
@@ -258,8 +266,7 @@ static void test_stop_at(void **state)
     for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
         control_cmd cmd = {0};
         char why[256] = "";
-        int rc = control_parse_stop_at(ok[k].text, strlen(ok[k].text), now, &cmd, why,
-                                       sizeof why);
+        int rc = parse_stop_at(ok[k].text, now, &cmd, why);
         if (ok[k].when <= now) {
             assert_int_equal(rc, -EINVAL);
             assert_non_null(strstr(why, "not in the future"));
@@ -274,9 +281,7 @@ static void test_stop_at(void **state)
     for (size_t k = 0; k < 4; k++) {
         control_cmd cmd = {0};
         char why[256];
-        assert_int_equal(control_parse_stop_at(cancel[k], strlen(cancel[k]), now, &cmd, why,
-                                               sizeof why),
-                         0);
+        assert_int_equal(parse_stop_at(cancel[k], now, &cmd, why), 0);
         assert_int_equal(cmd.verb, CTL_STOP_AT_CANCEL);
     }
     const struct {
@@ -299,8 +304,7 @@ static void test_stop_at(void **state)
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         control_cmd cmd = {0};
         char why[256] = "";
-        int rc = control_parse_stop_at(bad[k].text, strlen(bad[k].text), now, &cmd, why,
-                                       sizeof why);
+        int rc = parse_stop_at(bad[k].text, now, &cmd, why);
         if (rc != -EINVAL || !strstr(why, bad[k].reason))
             fail_msg("stop_at \"%s\": rc %d, \"%s\" (expected \"%s\")", bad[k].text, rc, why,
                      bad[k].reason);
@@ -402,10 +406,7 @@ static void test_create(void **state)
 static void test_password(void **state)
 {
     control_cmd cmd;
-    char why[256];
-    assert_int_equal(parse("password", "Secret pass 1!\n", &cmd, why), 0);
-    assert_int_equal(cmd.verb, CTL_PASSWORD);
-    assert_string_equal(cmd.arg, "Secret pass 1!");
+    expect_parsed("password", "Secret pass 1!\n", CTL_PASSWORD, "Secret pass 1!", &cmd);
     control_cmd_wipe(&cmd);
     assert_string_equal(cmd.arg, "");
     expect_bad("password", "\n", "empty");
@@ -414,9 +415,10 @@ static void test_password(void **state)
     longpw[65] = '\0';
     expect_bad("password", longpw, "at most 64 bytes");
     longpw[64] = '\0';
-    assert_int_equal(parse("password", longpw, &cmd, why), 0);
+    expect_parsed("password", longpw, CTL_PASSWORD, longpw, &cmd);
     control_cmd_wipe(&cmd);
     const char *ctl_pw = "hunter2\x01xyz";
+    char why[256];
     assert_int_equal(parse("password", ctl_pw, &cmd, why), -EINVAL);
     assert_null(strstr(why, "hunter2"));
     assert_non_null(strstr(why, "printable"));
