@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* api_internal.h - what api.c shares with api_pages.c; not a public contract. */
+/* api_internal.h - what the client's files share (api.c, api_call.c and the
+ * actions, listings and zones built on them); not a public contract. */
 #ifndef COMPSHAREFS_API_INTERNAL_H
 #define COMPSHAREFS_API_INTERNAL_H
 
