@@ -270,6 +270,17 @@ int api_call(api_client *c, params *p, bool mutating, cJSON **json, api_error *e
     return api_call_hiding(c, p, mutating, NULL, json, err);
 }
 
+int api_send_read(api_client *c, params *p, int build_rc, const char *action, cJSON **answer,
+                  api_error *err)
+{
+    int rc = api_params_done(p, build_rc, action, err);
+    if (rc)
+        return rc;
+    rc = api_call(c, p, false, answer, err);
+    params_free(p);
+    return rc;
+}
+
 static int call(api_client *c, params *p, bool mutating, const char *secret,
                 long long deadline_ms, cJSON **json, api_error *err);
 

@@ -445,17 +445,6 @@ int api_describe_platform_images(api_client *c, const char *image_type, const ch
 
 /* ---- progress ---- */
 
-int api_send_read(api_client *c, params *p, int build_rc, const char *action, cJSON **answer,
-                  api_error *err)
-{
-    int rc = api_params_done(p, build_rc, action, err);
-    if (rc)
-        return rc;
-    rc = api_call(c, p, false, answer, err);
-    params_free(p);
-    return rc;
-}
-
 int api_image_progress(api_client *c, const char *image_id, api_progress *out, api_error *err)
 {
     static const char action[] = "GetCompShareImageCreateProgress";

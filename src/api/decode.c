@@ -328,11 +328,7 @@ static const cJSON *page_array(const cJSON *answer, const char *key, long long *
     return set;
 }
 
-/* Append the entries of the page's array set_key that have a non-empty
- * string id_key to the array *items (n entries of elem_size bytes), each
- * decoded by decode. The array may hold exactly n: it grows on the first
- * append. 0 or -ENOMEM. */
-static int decode_page(const cJSON *answer, const char *set_key, const char *id_key,
+int decode_page(const cJSON *answer, const char *set_key, const char *id_key,
                        void **items, size_t *n, size_t elem_size,
                        int (*decode)(const cJSON *obj, void *out), long long *total_count,
                        size_t *n_entries)
@@ -355,18 +351,7 @@ static int decode_page(const cJSON *answer, const char *set_key, const char *id_
     return 0;
 }
 
-static int decode_instance_at(const cJSON *obj, void *out) { return decode_instance(obj, out); }
 static int decode_image_at(const cJSON *obj, void *out) { return decode_image(obj, out); }
-
-int decode_instance_page(const cJSON *answer, api_instance_list *out, long long *total_count,
-                         size_t *n_entries)
-{
-    void *items = out->items;
-    int rc = decode_page(answer, "UHostSet", "UHostId", &items, &out->n, sizeof *out->items,
-                         decode_instance_at, total_count, n_entries);
-    out->items = items;
-    return rc;
-}
 
 int decode_image_page(const cJSON *answer, api_image_list *out, long long *total_count,
                       size_t *n_entries)

@@ -108,3 +108,17 @@ int decode_instance(const cJSON *obj, api_instance *out)
     }
     return 0;
 }
+
+/* ---- a page of DescribeCompShareInstance ---- */
+
+static int decode_instance_at(const cJSON *obj, void *out) { return decode_instance(obj, out); }
+
+int decode_instance_page(const cJSON *answer, api_instance_list *out, long long *total_count,
+                         size_t *n_entries)
+{
+    void *items = out->items;
+    int rc = decode_page(answer, "UHostSet", "UHostId", &items, &out->n, sizeof *out->items,
+                         decode_instance_at, total_count, n_entries);
+    out->items = items;
+    return rc;
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* decode_internal.h - the lenient readers decode.c shares with decode_instance.c and
- * decode_fleet.c; not a public contract (decode.h is). */
+/* decode_internal.h - the lenient readers and the page reader decode.c shares with
+ * decode_instance.c and decode_fleet.c; not a public contract (decode.h is). */
 #ifndef COMPSHAREFS_DECODE_INTERNAL_H
 #define COMPSHAREFS_DECODE_INTERNAL_H
 
@@ -37,5 +37,14 @@ void *reader_append(field_reader *r, void *items_at, size_t *n, size_t *cap, siz
 void reader_list(field_reader *r, const struct cJSON *obj, const char *key, const char *need,
                  void *items_at, size_t *n, size_t elem_size,
                  void (*fill)(field_reader *r, const struct cJSON *entry, void *elem));
+
+/* Append the entries of the page's array set_key that have a non-empty
+ * string id_key to the array *items (n entries of elem_size bytes), each
+ * decoded by decode. The array may hold exactly n: it grows on the first
+ * append. 0 or -ENOMEM. */
+int decode_page(const struct cJSON *answer, const char *set_key, const char *id_key,
+                void **items, size_t *n, size_t elem_size,
+                int (*decode)(const struct cJSON *obj, void *out), long long *total_count,
+                size_t *n_entries);
 
 #endif
