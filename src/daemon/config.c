@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +28,7 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "config_internal.h"
+#include "config_keys.h"
 #include "defaults.h"
 #include "why.h"
 
@@ -40,23 +39,6 @@
 #define MAX_SECONDS 1000000LL    /* for ttl and timeout: a typo guard, and no overflow */
 
 static const char *real_getenv(const char *name) { return getenv(name); }
-
-void cfg_appendf(char *buf, size_t len, const char *fmt, ...)
-{
-    size_t used = strnlen(buf, len);
-    if (used + 1 >= len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + used, len - used, fmt, ap);
-    va_end(ap);
-}
-
-const char *cfg_env(const resolver *r, const char *name)
-{
-    const char *v = r->getenv_fn(name);
-    return v && *v ? v : NULL;
-}
 
 /* ---- profile and settings ---- */
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config_internal.h"
+#include "config_keys.h"
 #include "why.h"
 
 #define MAX_JSON_FILE (1 << 20)
+
+void cfg_appendf(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strnlen(buf, len);
+    if (used + 1 >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+const char *cfg_env(const resolver *r, const char *name)
+{
+    const char *v = r->getenv_fn(name);
+    return v && *v ? v : NULL;
+}
 
 /* ---- JSON files ---- */
 

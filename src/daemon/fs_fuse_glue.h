@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* fs_fuse_glue.h - what the glue's three files share (private to them: it has
- * FUSE types). fs_fuse.c answers names, attributes and reads and holds the
+/* fs_fuse_glue.h - what the glue's files share (private to them: it has FUSE
+ * types). fs_fuse.c answers names, attributes and reads and holds the
  * operations table; fs_fuse_dir.c lists directories; fs_fuse_write.c runs
- * commands and waits. */
+ * commands and waits; fs_fuse_glue.c has the helpers all of them use. */
 #ifndef COMPSHAREFS_FS_FUSE_GLUE_H
 #define COMPSHAREFS_FS_FUSE_GLUE_H
 
@@ -39,7 +39,7 @@ static inline glue *glue_of(fuse_req_t req) { return fuse_req_userdata(req); }
 /* A timeout for the kernel, in seconds, from milliseconds left (0 if none). */
 static inline double glue_seconds(long long ms) { return ms > 0 ? (double)ms / 1000.0 : 0.0; }
 
-/* fs_fuse.c */
+/* fs_fuse_glue.c */
 void glue_fill_stat(uint64_t ino, const node_attr *a, struct stat *st);
 /* The path of ino, or a reply of ESTALE (a number the kernel kept too long). */
 char *glue_path_or_reply(fuse_req_t req, fuse_ino_t ino);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* config_internal.h - what config.c (settings, the order of it all) and
- * config_keys.c (the CLI's JSON files, and where keys come from) share; not
- * a contract beyond the two. */
-#ifndef COMPSHAREFS_CONFIG_INTERNAL_H
-#define COMPSHAREFS_CONFIG_INTERNAL_H
+/* config_keys.h - the state of one resolution, the CLI's JSON files, and
+ * where keys come from (config_keys.c), for config.c, which resolves the
+ * settings and runs it all in order; not a contract beyond the two. */
+#ifndef COMPSHAREFS_CONFIG_KEYS_H
+#define COMPSHAREFS_CONFIG_KEYS_H
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -32,7 +32,7 @@ void cfg_appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((for
  * set one to nothing. */
 const char *cfg_env(const resolver *r, const char *name);
 
-/* config_keys.c: the UCloud CLI's JSON files. */
+/* The UCloud CLI's JSON files. */
 /* Wipe every string of a parsed file (key files' values are secret), then free it. */
 void cfg_json_wipe_delete(cJSON *j);
 /* Read and parse a JSON file: -ENOENT when it does not exist (why not set);
