@@ -15,9 +15,10 @@
  * an invalidation records the newest ticket issued so far, below which no
  * value or fetch satisfies a reader who arrives afterwards.
  *
- * This file holds the object and the public interface; the entries and the
- * keyed tables are in cache_keyed.c, single flight in cache_flight.c, and
- * what is asked of the source in cache_fetch.c (shared: cache_internal.h). */
+ * This file holds the object and the public interface. Below it, each file
+ * using only the ones under it: single flight in cache_flight.c, what is
+ * asked of the source in cache_fetch.c, and the cache's state (the entries,
+ * the keyed tables, cache_state.h) in cache_state.c. */
 #include "cache.h"
 
 #include <errno.h>
@@ -28,23 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache_internal.h"
+#include "cache_state.h"
 #include "clocks.h"
 #include "grow.h"
-
-long long cache_now_ms(const cache *c)
-{
-    return c->src.now_ms ? c->src.now_ms(c->src.ctx) : clock_mono_ms();
-}
-
-void cache_set_error(api_error *err, int rc, const char *what)
-{
-    if (!err)
-        return;
-    memset(err, 0, sizeof *err);
-    err->err = rc;
-    snprintf(err->message, sizeof err->message, "%s", what);
-}
 
 /* ---- public interface ---- */
 

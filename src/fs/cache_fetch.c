@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cache_internal.h"
+#include "cache_state.h"
 #include "clocks.h"
 
 /* ---- values of keyed entries ---- */

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "cache_internal.h"
+#include "cache_state.h"
 
 /* A failed fetch is held this long after it ended (never longer than ttl):
  * a reader who comes within it gets the same failure at once instead of
@@ -52,19 +52,6 @@ static bool entry_fresh(const cache *c, const entry *e, long long now)
 {
     /* age counts from when the fetch started: the data may be that old */
     return e->val && e->val_ticket > e->inval_ticket && now - e->val_started_ms < c->ttl_ms;
-}
-
-/* Drop a reference to f. Returns the value f held when f is freed, for the
- * caller to unref after unlocking: the last reference to a large snapshot
- * frees thousands of instances, which must not happen under c->mu. */
-cache_obj *cache_flight_put(flight *f)
-{
-    if (--f->refs > 0)
-        return NULL;
-    cache_obj *val = f->val;
-    pthread_cond_destroy(&f->done_cv);
-    free(f);
-    return val;
 }
 
 /* Keep f's failure for the readers of the next FAIL_HOLD_MS (at most ttl). */

@@ -4,9 +4,9 @@
  * snapshots: a listing, `ls -l` or `find` costs at most one round of API
  * calls per ttl, and every entry of one listing comes from one snapshot.
  *
- * Content is rendered into immutable blobs, so a reader can go on serving
- * one version while a newer one is made, and a size is exactly the length of
- * the content it describes. */
+ * Content is rendered into immutable blobs (tree_blob.c), so a reader can go
+ * on serving one version while a newer one is made, and a size is exactly
+ * the length of the content it describes. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,41 +15,6 @@
 
 #include "clocks.h"
 #include "tree_internal.h"
-
-/* ---- content ---- */
-
-/* A blob is the value of a cache_obj: counted as the snapshots are. */
-struct tree_blob {
-    size_t len;
-    char data[];
-};
-
-const char *tree_blob_data(const tree_blob *b) { return b->data; }
-size_t tree_blob_len(const tree_blob *b) { return b->len; }
-
-tree_blob *tree_blob_ref(tree_blob *b)
-{
-    cache_obj_ref(cache_obj_of(b));
-    return b;
-}
-
-void tree_blob_put(tree_blob *b) { cache_obj_unref(cache_obj_of(b)); }
-
-static void blob_destroy(cache_obj *o) { free(o); }
-
-tree_blob *tree_blob_new(const char *data, size_t len)
-{
-    cache_obj *o = len < SIZE_MAX - sizeof(tree_blob)
-                       ? cache_obj_new(sizeof(tree_blob) + len + 1, blob_destroy)
-                       : NULL;
-    if (!o)
-        return NULL;
-    tree_blob *b = cache_obj_value(o);
-    b->len = len;
-    memcpy(b->data, data, len);
-    b->data[len] = '\0';
-    return b;
-}
 
 /* ---- the object ---- */
 

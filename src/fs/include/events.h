@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "tree.h"
+#include "tree_blob.h"
 
 typedef struct events events;
 

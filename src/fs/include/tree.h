@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "tree_blob.h"
+
 struct cache;
 struct control;
 struct errlog;
@@ -37,15 +39,6 @@ typedef struct node_attr {
     unsigned nlink;
     long long valid_ms; /* how long this answer may be kept; 0: ask every time */
 } node_attr;
-
-/* The content of a file: immutable and reference-counted, so a reader keeps
- * serving one version while a newer one is made. */
-typedef struct tree_blob tree_blob;
-tree_blob *tree_blob_new(const char *data, size_t len); /* NULL when out of memory */
-const char *tree_blob_data(const tree_blob *b);
-size_t tree_blob_len(const tree_blob *b);
-tree_blob *tree_blob_ref(tree_blob *b);
-void tree_blob_put(tree_blob *b); /* NULL is fine */
 
 typedef struct tree tree;
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* cache_internal.h - what the cache's files share (cache.c: the object and
- * the public interface; cache_keyed.c: entries and the keyed tables;
- * cache_flight.c: single flight; cache_fetch.c: asking the source); private
+/* cache_state.h - the cache's state, and what its files share (cache.c: the
+ * object and the public interface, over cache_flight.c: single flight, over
+ * cache_fetch.c: asking the source, over cache_state.c: this state); private
  * to them, cache.h is the contract. */
-#ifndef COMPSHAREFS_CACHE_INTERNAL_H
-#define COMPSHAREFS_CACHE_INTERNAL_H
+#ifndef COMPSHAREFS_CACHE_STATE_H
+#define COMPSHAREFS_CACHE_STATE_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -86,10 +86,15 @@ struct cache {
     _Atomic uint64_t hits, misses, fetches, fetch_errors;
 };
 
+/* ---- the state (cache_state.c) ---- */
+
 /* err set to rc and what (err may be NULL). */
 void cache_set_error(api_error *err, int rc, const char *what);
+/* Drop a reference to f (under c->mu); returns the value to unref after
+ * unlocking when that freed f. */
+cache_obj *cache_flight_put(flight *f);
 
-/* ---- entries and keyed tables (cache_keyed.c; under c->mu) ---- */
+/* Entries and keyed tables (under c->mu). */
 
 /* The entry for (k, key); keyed entries are created when create is set.
  * The pointer is valid only until the lock is released. */
@@ -104,9 +109,6 @@ void cache_table_free(table *t);
  * the same time. Takes c->mu itself. */
 int cache_read(cache *c, kind k, const char *key, uint64_t min_ticket, cache_obj **out,
                api_error *err);
-/* Drop a reference to f (under c->mu); returns the value to unref after
- * unlocking when that freed f. */
-cache_obj *cache_flight_put(flight *f);
 
 /* ---- the source (cache_fetch.c; no lock held) ---- */
 

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* cache_keyed.c - the cache's entries by kind, and the tables of entries
- * keyed by image ID (lookups, progress): created on first use, dropped when
- * idle, and bounded, so that IDs asked for once cannot grow them without
- * limit. Everything here runs under c->mu. */
+/* cache_state.c - the cache's state (cache_state.h) and what every other file
+ * of the cache does with it: its clock, its errors, the entries by kind, a
+ * fetch's references, and the tables of entries keyed by image ID (lookups,
+ * progress): created on first use, dropped when idle, and bounded, so that
+ * IDs asked for once cannot grow them without limit. The entries and tables
+ * are used under c->mu. */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache_internal.h"
+#include "cache_state.h"
+#include "clocks.h"
 #include "grow.h"
 
 /* Keyed entries unused for this many ttl's are dropped, and the table never
@@ -14,6 +19,33 @@
 #define KEYED_IDLE_TTLS 4
 #define KEYED_IDLE_MIN_MS 1000
 #define KEYED_MAX 1024
+
+long long cache_now_ms(const cache *c)
+{
+    return c->src.now_ms ? c->src.now_ms(c->src.ctx) : clock_mono_ms();
+}
+
+void cache_set_error(api_error *err, int rc, const char *what)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    err->err = rc;
+    snprintf(err->message, sizeof err->message, "%s", what);
+}
+
+/* Drop a reference to f. Returns the value f held when f is freed, for the
+ * caller to unref after unlocking: the last reference to a large snapshot
+ * frees thousands of instances, which must not happen under c->mu. */
+cache_obj *cache_flight_put(flight *f)
+{
+    if (--f->refs > 0)
+        return NULL;
+    cache_obj *val = f->val;
+    pthread_cond_destroy(&f->done_cv);
+    free(f);
+    return val;
+}
 
 void cache_entry_clear(entry *e)
 {
