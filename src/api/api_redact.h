@@ -10,7 +10,9 @@
 
 #include <stddef.h>
 
-#define MAX_SECRETS 4
+/* The signature, the key, a Password as given and as sent, and the caller's
+ * secret (a password before it was encoded): api_call.c adds at most five. */
+#define MAX_SECRETS 5
 #define SECRET_MIN_LEN 8   /* a key or a signature is never shorter */
 #define PASSWORD_MIN_LEN 4 /* shorter would blank out common words; see api_call.c */
 

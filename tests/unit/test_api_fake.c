@@ -604,6 +604,22 @@ static void test_password_redacted(void **state)
     fx_free(fx);
 }
 
+static void test_reset_password_redacted(void **state)
+{
+    /* A reset sends the password base64-encoded, and its padding goes out as
+     * %3D: the plain password, the encoded one and the encoded one as sent
+     * are three secrets beside the signature and the key, and all are kept
+     * out of the message. */
+    fixture *fx = fx_new();
+    fx->net.handler = echo_password;
+    api_client *c = fx_client(fx);
+    api_error err;
+    assert_int_equal(api_reset_password(c, "cn-wlcb-01", "uhost-1", "Hunter22", &err), -EIO);
+    assert_null(strstr(err.message, "SHVudGVyMjI"));
+    assert_string_equal(err.message, "bad Password [redacted] (sent [redacted])");
+    fx_free(fx);
+}
+
 static void test_bad_input(void **state)
 {
     fixture *fx = fx_new();
@@ -692,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_signature_redacted),
         cmocka_unit_test(test_no_piece_of_a_cut_signature),
         cmocka_unit_test(test_password_redacted),
+        cmocka_unit_test(test_reset_password_redacted),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_create_image_answer_without_id),
         cmocka_unit_test(test_region_of_zone),
