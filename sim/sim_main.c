@@ -234,7 +234,7 @@ int main(int argc, char **argv)
         free_keys(&s);
         return rc > 0 ? 0 : 2;
     }
-    log_setup("compshare-sim", false, s.verbose);
+    log_setup("compshare-sim", s.verbose);
 
     /* Signals are taken synchronously by main; every other thread (MHD's pool, the
      * waker) inherits the blocked mask. SIGPIPE: a client hanging up is not fatal. */

@@ -54,7 +54,7 @@ static const cJSON *object(const cJSON *v) { return cJSON_IsObject(v) ? v : NULL
 
 /* {pool: {zone ID: {GPU type: count}}}; zone keys that are not numbers and counts
  * that are not counts are skipped. */
-static bool read_stock(field_reader *r, const cJSON *map, api_inventory *out)
+static void read_stock(field_reader *r, const cJSON *map, api_inventory *out)
 {
     size_t cap = 0;
     const cJSON *pools = object(map), *pool, *zone, *type;
@@ -70,11 +70,10 @@ static bool read_stock(field_reader *r, const cJSON *map, api_inventory *out)
                 long long count = decode_int(zone, type->string, -1);
                 if (count >= 0 &&
                     !add_stock(r, out, &cap, pool->string, zone_id, type->string, count))
-                    return false;
+                    return; /* out of memory, noted in r */
             }
         }
     }
-    return true;
 }
 
 int decode_gpu_inventory(const cJSON *answer, api_inventory *out)

@@ -40,12 +40,11 @@ static bool stderr_is_journal(void)
            (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
 
-void log_setup(const char *ident, bool to_syslog, bool debug)
+void log_setup(const char *ident, bool debug)
 {
     log_ident = ident;
     log_set_level(debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
     atomic_store(&log_dest, stderr_is_journal() ? TO_JOURNAL : TO_STDERR);
-    log_to_syslog(to_syslog);
 }
 
 void log_set_level(log_level level) { atomic_store(&log_level_max, level); }
@@ -100,12 +99,14 @@ void log_close(void)
 
 bool log_debug_enabled(void) { return atomic_load(&log_level_max) >= LOG_LVL_DEBUG; }
 
+/* Each level's syslog priority, which the journal's "<N>" prefix also uses. */
+static const int level_prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
+
 /* The line's prefix for dest: the journal and syslog stamp lines themselves. */
 static int prefix(int dest, log_level level, char *buf, size_t len)
 {
-    static const int journal_prio[] = {3, 4, 6, 7}; /* err, warning, info, debug */
     if (dest == TO_JOURNAL)
-        return snprintf(buf, len, "<%d>", journal_prio[level]);
+        return snprintf(buf, len, "<%d>", level_prio[level]);
     long long ms = clock_wall_ms();
     time_t secs = (time_t)(ms / 1000);
     struct tm tm;
@@ -122,14 +123,13 @@ static int prefix(int dest, log_level level, char *buf, size_t len)
 
 void log_msg(log_level level, const char *fmt, ...)
 {
-    static const int syslog_prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
     if ((int)level > atomic_load(&log_level_max))
         return;
     int dest = atomic_load(&log_dest);
     va_list ap;
     va_start(ap, fmt);
     if (dest == TO_SYSLOG) {
-        vsyslog(syslog_prio[level], fmt, ap);
+        vsyslog(level_prio[level], fmt, ap);
         va_end(ap);
         return;
     }

@@ -80,7 +80,7 @@ static int prove_api(cache *c, const fs_config *cfg, const char *endpoint)
  * cannot be opened is a usage error. 0, or -1 after one line on stderr. */
 static int setup_logging(const fs_cmdline *cl)
 {
-    log_setup("compsharefs", false, cl->debug);
+    log_setup("compsharefs", cl->debug);
     log_level level;
     if (cl->opts.log_level && log_level_parse(cl->opts.log_level, &level) == 0)
         log_set_level(level); /* -d keeps the FUSE trace whatever the level */

@@ -65,19 +65,6 @@ size_t cap_snap_pool(const cap_snap *s, const api_zone *z, bool spot, size_t *fi
     return n;
 }
 
-const api_gpu_stock *cap_snap_stock(const cap_snap *s, const api_zone *z, bool spot,
-                                    const char *gpu_type, size_t *index)
-{
-    size_t first, n = cap_snap_pool(s, z, spot, &first);
-    for (size_t i = first; i < first + n; i++)
-        if (strcmp(str(s->stock.items[i].gpu_type), gpu_type) == 0) {
-            if (index)
-                *index = i;
-            return &s->stock.items[i];
-        }
-    return NULL;
-}
-
 /* When each value last changed: prev's time when prev had the same value. */
 static void carry_times(cap_snap *s, const cap_snap *prev, long long now_ns)
 {

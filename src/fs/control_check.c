@@ -21,7 +21,7 @@
 
 #define CONTROL_MAX_ID 64
 
-bool control_id_char(char c)
+static bool control_id_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            c == '_' || c == '-';

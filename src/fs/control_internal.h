@@ -10,7 +10,6 @@
 
 #include "control.h"
 
-bool control_id_char(char c);
 bool control_is_blank(char c);
 /* At most 32 bytes of s for a message: anything unusual as '?', a cut "...". */
 void control_quote(const char *s, size_t n, char *out, size_t out_len);

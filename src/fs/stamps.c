@@ -199,9 +199,3 @@ long long stamps_instance_set(const inst_snap *s)
     const stamp_table *tb = table_of(&s->ext);
     return tb ? tb->set_ns : s->fetched_at * 1000000000LL;
 }
-
-long long stamps_image_set(const img_snap *s)
-{
-    const stamp_table *tb = table_of(&s->ext);
-    return tb ? tb->set_ns : s->fetched_at * 1000000000LL;
-}

@@ -28,6 +28,5 @@ long long stamps_image(const img_snap *s, size_t item, int file);
 
 /* When the list's membership (its IDs) last changed. */
 long long stamps_instance_set(const inst_snap *s);
-long long stamps_image_set(const img_snap *s);
 
 #endif

@@ -114,7 +114,6 @@ struct tree_command {
 };
 
 /* A command as the log and events show it (never a secret). */
-void tree_command_text(const control_cmd *cmd, char *out, size_t len);
 /* A command's outcome: in the log of the instance id (of an instance's
  * command, or of an instance a create made) and in the fleet's events. */
 void tree_record(tree *t, const tree_command *c, const char *id, int rc, const api_error *err,

@@ -8,7 +8,7 @@
 #include "errmap.h"
 #include "tree_internal.h"
 
-void tree_command_text(const control_cmd *cmd, char *out, size_t len)
+static void command_text(const control_cmd *cmd, char *out, size_t len)
 {
     const char *verb = control_verb_name(cmd->verb);
     const control_create *c = &cmd->create;
@@ -31,7 +31,7 @@ void tree_record(tree *t, const tree_command *c, const char *id, int rc, const a
                  const char *result_id)
 {
     char text[400], outcome[600];
-    tree_command_text(&c->cmd, text, sizeof text);
+    command_text(&c->cmd, text, sizeof text);
     if (rc == 0)
         snprintf(outcome, sizeof outcome, "ok%s%s", result_id ? " " : "",
                  result_id ? result_id : "");

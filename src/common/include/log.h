@@ -11,9 +11,10 @@
 
 typedef enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG } log_level;
 
-/* ident names the program; to_syslog switches destination; debug sets the
- * level to LOG_LVL_DEBUG, else LOG_LVL_INFO. */
-void log_setup(const char *ident, bool to_syslog, bool debug);
+/* ident names the program; messages go to stderr (the journal's format under
+ * systemd) until log_to_syslog or log_to_file; debug sets the level to
+ * LOG_LVL_DEBUG, else LOG_LVL_INFO. */
+void log_setup(const char *ident, bool debug);
 /* Messages above level are dropped. */
 void log_set_level(log_level level);
 /* "error", "warn", "info" or "debug": 0, or -EINVAL. */

@@ -82,9 +82,6 @@ void cap_snap_put(cap_snap *s);
 const api_zone *cap_snap_zone(const cap_snap *s, const char *zone, size_t *index);
 /* The stock items of a zone's dedicated or spot pool: n items from *first. */
 size_t cap_snap_pool(const cap_snap *s, const api_zone *z, bool spot, size_t *first);
-/* One GPU type's count in a zone's pool (its index into stock.items), or NULL. */
-const api_gpu_stock *cap_snap_stock(const cap_snap *s, const api_zone *z, bool spot,
-                                    const char *gpu_type, size_t *index);
 
 /* ---- for the cache ---- */
 
