@@ -45,18 +45,16 @@ static long long found_stamp(const found_image *f, int file)
 static int find_image(tree *t, bool platform, const char *id, found_image *f)
 {
     memset(f, 0, sizeof *f);
-    api_error err = {0};
-    int rc = platform ? cache_get_platform_images(t->cache, &f->snap, &err)
-                      : cache_get_custom_images(t->cache, &f->snap, &err);
+    int rc = tree_get_images(t, platform, &f->snap);
     if (rc)
-        return tree_read_failed(t, platform ? "read platform images" : "read custom images", rc,
-                                &err);
+        return rc;
     if ((f->img = img_snap_find(f->snap, id)))
         return 0;
     img_snap_put(f->snap);
     f->snap = NULL;
     if (platform)
         return -ENOENT;
+    api_error err = {0};
     rc = cache_lookup_custom_image(t->cache, id, &f->copy, &f->info, &err);
     if (rc) {
         char what[96];
@@ -129,12 +127,9 @@ static int images_stat_in(tree *t, bool platform, const tree_path *p, node_attr 
 static int list_images(tree *t, bool platform, tree_fill_fn fill, void *ctx, long long *valid_ms)
 {
     img_snap *snap;
-    api_error err = {0};
-    int rc = platform ? cache_get_platform_images(t->cache, &snap, &err)
-                      : cache_get_custom_images(t->cache, &snap, &err);
+    int rc = tree_get_images(t, platform, &snap);
     if (rc)
-        return tree_read_failed(t, platform ? "read platform images" : "read custom images", rc,
-                                &err);
+        return rc;
     *valid_ms = tree_valid_ms(t, snap->started_ms);
     for (size_t k = 0; rc == 0 && k < snap->list.n; k++) {
         const char *id = snap->list.items[k].image_id;

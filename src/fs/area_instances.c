@@ -129,10 +129,9 @@ static int instances_stat(tree *t, const tree_path *p, node_attr *attr, tree_blo
 static int list_instances(tree *t, tree_fill_fn fill, void *ctx, long long *valid_ms)
 {
     inst_snap *snap;
-    api_error err = {0};
-    int rc = cache_get_instances(t->cache, &snap, &err);
+    int rc = tree_get_instances(t, &snap);
     if (rc)
-        return tree_read_failed(t, "read instances", rc, &err);
+        return rc;
     *valid_ms = tree_valid_ms(t, snap->started_ms);
     for (size_t k = 0; rc == 0 && k < snap->list.n; k++) {
         const api_instance *i = &snap->list.items[k];

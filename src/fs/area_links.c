@@ -16,10 +16,9 @@
 static int link_target(tree *t, const char *name, inst_snap **snap, const api_instance **inst,
                        long long *valid_ms)
 {
-    api_error err = {0};
-    int rc = cache_get_instances(t->cache, snap, &err);
+    int rc = tree_get_instances(t, snap);
     if (rc)
-        return tree_read_failed(t, "read instances", rc, &err);
+        return rc;
     *valid_ms = tree_valid_ms(t, (*snap)->started_ms);
     *inst = inst_snap_find_link(*snap, name);
     if (*inst && control_valid_id((*inst)->uhost_id))
@@ -68,10 +67,9 @@ static int by_name_readdir(tree *t, const tree_path *p, tree_fill_fn fill, void 
         return rc ? rc : -ENOTDIR;
     }
     inst_snap *snap;
-    api_error err = {0};
-    int rc = cache_get_instances(t->cache, &snap, &err);
+    int rc = tree_get_instances(t, &snap);
     if (rc)
-        return tree_read_failed(t, "read instances", rc, &err);
+        return rc;
     *valid_ms = tree_valid_ms(t, snap->started_ms);
     for (size_t k = 0; rc == 0 && k < snap->n_links; k++) {
         const char *name = snap->link_names[k];

@@ -51,13 +51,6 @@ static bool in_dir(const selector *sel, const api_instance *i, const char *name)
     return in;
 }
 
-static int fresh_instances(tree *t, inst_snap **snap)
-{
-    api_error err = {0};
-    int rc = cache_get_instances(t->cache, snap, &err);
-    return rc ? tree_read_failed(t, "read instances", rc, &err) : 0;
-}
-
 /* The directory of one value: its mtime is its latest member's change. */
 static int value_dir(tree *t, const selector *sel, const inst_snap *s, const char *name,
                      node_attr *attr)
@@ -88,7 +81,7 @@ static int selectors_stat(tree *t, const tree_path *p, node_attr *attr, tree_blo
         (p->n == 3 && !control_valid_id(p->part[2])))
         return tree_no_such_path(attr);
     inst_snap *s;
-    int rc = fresh_instances(t, &s);
+    int rc = tree_get_instances(t, &s);
     if (rc) {
         *attr = (node_attr){.valid_ms = 0};
         return rc;
@@ -151,7 +144,7 @@ static int selectors_readdir(tree *t, const tree_path *p, tree_fill_fn fill, voi
         return rc ? rc : -ENOTDIR;
     }
     inst_snap *s;
-    int rc = fresh_instances(t, &s);
+    int rc = tree_get_instances(t, &s);
     if (rc)
         return rc;
     *valid_ms = tree_valid_ms(t, s->started_ms);

@@ -112,10 +112,9 @@ static int ssh_config_stat(tree *t, const tree_path *p, node_attr *attr, tree_bl
     if (p->n != 1)
         return tree_no_such_path(attr);
     inst_snap *s;
-    api_error err = {0};
-    int rc = cache_get_instances(t->cache, &s, &err);
+    int rc = tree_get_instances(t, &s);
     if (rc)
-        return tree_read_failed(t, "read instances", rc, &err);
+        return rc;
     int files[] = {render_find_index(render_instance_files, "ssh"),
                    render_find_index(render_instance_files, "name"),
                    render_find_index(render_instance_files, "ip")};

@@ -18,13 +18,6 @@
 
 #include "tree_internal.h"
 
-static int fresh_capacity(tree *t, cap_snap **snap)
-{
-    api_error err = {0};
-    int rc = cache_get_capacity(t->cache, snap, &err);
-    return rc ? tree_read_failed(t, "read zones", rc, &err) : 0;
-}
-
 /* "gpus" or "spot-gpus": which pool; -1 for any other name. */
 static int pool_of(const char *name)
 {
@@ -109,7 +102,7 @@ static int zones_stat(tree *t, const tree_path *p, node_attr *attr, tree_blob **
     if (!control_valid_id(p->part[1]) || p->n > 4)
         return tree_no_such_path(attr);
     cap_snap *s;
-    int rc = fresh_capacity(t, &s);
+    int rc = tree_get_capacity(t, &s);
     if (rc) {
         *attr = (node_attr){.valid_ms = 0};
         return rc;
@@ -151,7 +144,7 @@ static int zones_readdir(tree *t, const tree_path *p, tree_fill_fn fill, void *c
     if (p->n > 1 && (!control_valid_id(p->part[1]) || p->n > 3))
         return -ENOENT;
     cap_snap *s;
-    int rc = fresh_capacity(t, &s);
+    int rc = tree_get_capacity(t, &s);
     if (rc)
         return rc;
     *valid_ms = tree_valid_ms(t, s->started_ms);

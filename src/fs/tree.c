@@ -108,6 +108,30 @@ int tree_read_failed(tree *t, const char *what, int rc, api_error *err)
     return rc;
 }
 
+int tree_get_instances(tree *t, inst_snap **snap)
+{
+    api_error err = {0};
+    int rc = cache_get_instances(t->cache, snap, &err);
+    return rc ? tree_read_failed(t, "read instances", rc, &err) : 0;
+}
+
+int tree_get_images(tree *t, bool platform, img_snap **snap)
+{
+    api_error err = {0};
+    int rc = platform ? cache_get_platform_images(t->cache, snap, &err)
+                      : cache_get_custom_images(t->cache, snap, &err);
+    return rc ? tree_read_failed(t, platform ? "read platform images" : "read custom images", rc,
+                                 &err)
+              : 0;
+}
+
+int tree_get_capacity(tree *t, cap_snap **snap)
+{
+    api_error err = {0};
+    int rc = cache_get_capacity(t->cache, snap, &err);
+    return rc ? tree_read_failed(t, "read zones", rc, &err) : 0;
+}
+
 /* ---- instances ---- */
 
 /* cache_get_instance, then the instance in it; fills err on a failed read. */
@@ -155,7 +179,7 @@ const tree_area *const tree_areas[] = {
     &tree_area_metrics,   NULL,
 };
 
-static const tree_area *area_of(const tree_path *p)
+const tree_area *tree_area_of(const tree_path *p)
 {
     for (size_t k = 0; p->n > 0 && tree_areas[k]; k++)
         if (strcmp(tree_areas[k]->name, p->part[0]) == 0)
@@ -186,7 +210,7 @@ int tree_stat(tree *t, const char *path, node_attr *attr, tree_blob **content)
         attr->mtime_ns = t->mounted_ns;
         return 0;
     }
-    const tree_area *a = area_of(&p);
+    const tree_area *a = tree_area_of(&p);
     return a ? a->stat(t, &p, attr, content) : tree_no_such_path(attr);
 }
 
@@ -216,7 +240,7 @@ int tree_readdir(tree *t, const char *path, tree_fill_fn fill, void *ctx, long l
         return -ENOENT;
     if (p.n == 0)
         return readdir_root(t, fill, ctx, valid_ms);
-    const tree_area *a = area_of(&p);
+    const tree_area *a = tree_area_of(&p);
     if (!a)
         return -ENOENT;
     if (a->readdir)
@@ -231,7 +255,7 @@ int tree_readlink(tree *t, const char *path, char *buf, size_t size)
     tree_path p;
     if (tree_path_split(path, &p) != 0)
         return -ENOENT;
-    const tree_area *a = area_of(&p);
+    const tree_area *a = tree_area_of(&p);
     if (a && a->readlink)
         return a->readlink(t, &p, buf, size);
     node_attr attr;

@@ -35,10 +35,7 @@ int tree_command_parse(tree *t, const char *path, const char *buf, size_t len, u
     tree_path p;
     if (tree_path_split(path, &p) != 0)
         return -ENOENT;
-    const tree_area *a = NULL;
-    for (size_t k = 0; p.n > 0 && tree_areas[k] && !a; k++)
-        if (strcmp(tree_areas[k]->name, p.part[0]) == 0)
-            a = tree_areas[k];
+    const tree_area *a = tree_area_of(&p);
     if (p.n == 0 || (a && a->readdir && p.n == 1))
         return -EISDIR;
     if (!a)
@@ -246,9 +243,9 @@ int tree_truncate(tree *t, const char *path)
     tree_path p;
     if (tree_path_split(path, &p) != 0)
         return -ENOENT;
-    for (size_t k = 0; p.n > 0 && tree_areas[k]; k++)
-        if (strcmp(tree_areas[k]->name, p.part[0]) == 0 && tree_areas[k]->truncate)
-            return tree_areas[k]->truncate(t, &p);
+    const tree_area *area = tree_area_of(&p);
+    if (area && area->truncate)
+        return area->truncate(t, &p);
     node_attr a;
     int rc = tree_stat(t, path, &a, NULL);
     return rc ? rc : a.kind == NODE_DIR ? -EISDIR : -EACCES;

@@ -57,6 +57,8 @@ typedef struct tree_area {
 
 /* The areas, in the order `ls /` lists them (NULL-name terminated). */
 extern const tree_area *const tree_areas[];
+/* The area that owns p's first name, or NULL (the root, or no such area). */
+const tree_area *tree_area_of(const tree_path *p);
 extern const tree_area tree_area_error, tree_area_metrics, tree_area_events, tree_area_instances,
     tree_area_by_name, tree_area_by_state, tree_area_by_gpu, tree_area_by_zone, tree_area_images,
     tree_area_platform_images, tree_area_ssh_config, tree_area_ctl, tree_area_zones;
@@ -85,6 +87,11 @@ int tree_no_such_path(node_attr *attr);
 /* A failed read (rc from the cache): recorded in the mount's error file,
  * except ENOENT, which is an answer, not a failure. Returns rc. */
 int tree_read_failed(tree *t, const char *what, int rc, api_error *err);
+/* The fresh instance list, image list or capacity (*snap to put back), or a
+ * failed read, recorded as tree_read_failed does. */
+int tree_get_instances(tree *t, inst_snap **snap);
+int tree_get_images(tree *t, bool platform, img_snap **snap);
+int tree_get_capacity(tree *t, cap_snap **snap);
 
 /* ---- instances ---- */
 
