@@ -100,12 +100,11 @@ int api_create_instances(api_client *c, const api_create_request *req, char ***i
                                ACTION);
     params p;
     params_init(&p);
-    int rc = build(&p, req);
-    cJSON *answer = NULL;
+    int rc = api_params_done(&p, build(&p, req), ACTION, err);
     if (rc)
-        api_local_error(err, ACTION, rc, "%s: out of memory", ACTION);
-    else
-        rc = api_call_hiding(c, &p, true, req->password, &answer, err);
+        return rc;
+    cJSON *answer = NULL;
+    rc = api_call_hiding(c, &p, true, req->password, &answer, err);
     params_free(&p);
     if (rc)
         return rc;

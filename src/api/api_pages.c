@@ -25,6 +25,7 @@
 #include "api.h"
 #include "api_internal.h"
 #include "decode.h"
+#include "grow.h"
 #include "log.h"
 
 #define PAGE_WORKERS 4
@@ -194,15 +195,12 @@ static int fetch_all_pages(api_client *c, const char *action, fill_fn fill, cons
         /* No TotalCount: read on while pages come back full. */
         size_t cap = n_pages;
         while (got >= API_PAGE_LIMIT && pg.n_pages < MAX_PAGES) {
-            if (pg.n_pages == cap) {
-                cJSON **more = realloc(pg.pages, 2 * cap * sizeof *more);
-                if (!more) {
-                    free_pages(pg.pages, pg.n_pages);
-                    return api_local_error(err, action, -ENOMEM, "%s: out of memory", action);
-                }
-                pg.pages = more;
-                cap *= 2;
+            cJSON **more = array_grow(pg.pages, pg.n_pages, &cap, sizeof *more);
+            if (!more) {
+                free_pages(pg.pages, pg.n_pages);
+                return api_local_error(err, action, -ENOMEM, "%s: out of memory", action);
             }
+            pg.pages = more;
             cJSON *page = NULL;
             rc = fetch_page(c, action, fill, arg, deadline, pg.n_pages, &page, err);
             if (rc) {

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 typedef struct node {
     uint64_t ino, nlookup;
     char *path;
@@ -299,14 +301,10 @@ void inodes_drop_under(inodes *t, const char *prefix, inodes_visit_fn fn, void *
                 drop[n_drop++] = n->content;
                 n->content = NULL;
             }
-            if (n_out == cap) {
-                size_t c = cap ? cap * 2 : 16;
-                visit *v = realloc(out, c * sizeof *v);
-                if (!v)
-                    continue; /* the versions are dropped all the same */
-                out = v;
-                cap = c;
-            }
+            visit *v = array_grow(out, n_out, &cap, sizeof *v);
+            if (!v)
+                continue; /* the versions are dropped all the same */
+            out = v;
             bool self = n->path[plen] == '\0';
             out[n_out++] = (visit){n->ino, self ? 0 : n->parent, strdup(n->name)};
         }

@@ -204,7 +204,7 @@ int cache_lookup_custom_image(cache *c, const char *image_id, api_image *out, ca
     } else if ((rc = api_image_copy(out, &v->img)) != 0) {
         cache_set_error(err, rc, "out of memory");
     } else if (info) {
-        info->fresh_until_ms = v->started_ms + c->ttl_ms;
+        info->fresh_until_ms = cache_fresh_until(c, v->started_ms);
         info->changed_ns = v->changed_ns;
     }
     cache_obj_unref(o);
@@ -221,7 +221,7 @@ int cache_get_progress(cache *c, const char *image_id, api_progress *out, cache_
     const keyed_val *v = cache_obj_value(o);
     *out = v->p;
     if (info) {
-        info->fresh_until_ms = v->started_ms + c->ttl_ms;
+        info->fresh_until_ms = cache_fresh_until(c, v->started_ms);
         info->changed_ns = v->changed_ns;
     }
     cache_obj_unref(o);
