@@ -69,9 +69,6 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
      * drops the file's pages before the command is written over them, and a
      * read-only file refuses at open time. */
     conn->want &= ~(unsigned)FUSE_CAP_ATOMIC_O_TRUNC;
-    /* init runs once daemonized: from here on stderr is gone. */
-    if (!g->foreground)
-        log_to_syslog(true);
     log_info("mounted%s", atomic_load(&g->no_open) ? "" : " (the kernel cannot skip opens)");
 }
 
@@ -343,7 +340,7 @@ static void drain(void *userdata)
 
 int fs_fuse_main(fs_cmdline *cl, fs_context *ctx)
 {
-    glue g = {.tree = ctx->tree, .foreground = cl->foreground, .ttl_ms = ctx->ttl_ms};
+    glue g = {.tree = ctx->tree, .ttl_ms = ctx->ttl_ms};
     g.ino = inodes_new();
     g.jobs = jobs_new(MAX_COMMAND_THREADS); /* starts its threads when needed */
     g.pending = pending_new();

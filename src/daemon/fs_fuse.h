@@ -16,7 +16,7 @@ struct api_client;
 typedef struct fs_cmdline {
     cmd_options opts; /* ours, checked (options.h) */
     char *mountpoint; /* absolute */
-    bool foreground, debug, singlethread;
+    bool foreground, debug;
     struct fs_fuse_args *fuse; /* the rest, for libfuse */
 } fs_cmdline;
 

@@ -89,7 +89,6 @@ int fs_fuse_parse(int argc, char **argv, fs_cmdline *out)
     out->mountpoint = fa->cl.mountpoint;
     out->foreground = fa->cl.foreground;
     out->debug = fa->cl.debug;
-    out->singlethread = fa->cl.singlethread;
     return 0;
 }
 

@@ -18,19 +18,17 @@ typedef struct dir_entry {
 
 /* One listing, taken at opendir, so that reads at any offset agree. */
 typedef struct dir_handle {
-    char *path;
     dir_entry *e;
     size_t n, cap;
 } dir_handle;
 
 static void dir_free(dir_handle *d)
 {
-    for (size_t i = 0; d && i < d->n; i++)
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
         free(d->e[i].name);
-    if (d) {
-        free(d->e);
-        free(d->path);
-    }
+    free(d->e);
     free(d);
 }
 
@@ -49,14 +47,13 @@ static int dir_add(void *ctx, const char *name, const node_attr *attr)
 
 void glue_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    dir_handle *d = calloc(1, sizeof *d);
-    if (!d || !(d->path = inodes_path(glue_of(req)->ino, ino))) {
-        fuse_reply_err(req, d ? ESTALE : ENOMEM);
-        free(d);
+    char *path = glue_path_or_reply(req, ino);
+    if (!path)
         return;
-    }
-    long long valid;
-    int rc = tree_readdir(glue_of(req)->tree, d->path, dir_add, d, &valid);
+    dir_handle *d = calloc(1, sizeof *d);
+    long long valid; /* the entries carry their own */
+    int rc = d ? tree_readdir(glue_of(req)->tree, path, dir_add, d, &valid) : -ENOMEM;
+    free(path);
     if (rc) {
         dir_free(d);
         fuse_reply_err(req, -rc);

@@ -30,7 +30,6 @@ typedef struct glue {
     waiters *waiters;
     struct fuse_session *se;
     long long ttl_ms; /* how often waiters look */
-    bool foreground;
     _Atomic bool no_open; /* the kernel serves opens itself */
 } glue;
 

@@ -170,7 +170,14 @@ int fs_fuse_serve(struct fs_cmdline *cl, struct fs_context *ctx,
     if (dev_last < 0)
         log_warn("cannot duplicate the FUSE device (%s): after a kill -9 the mount may stay",
                  strerror(errno));
-    if (fuse_daemonize(cl->foreground) != 0 || start(userdata) != 0) { /* threads: after it */
+    if (fuse_daemonize(cl->foreground) != 0) {
+        log_error("cannot start serving: %s", strerror(errno));
+        status = CS_EXIT_RUNTIME;
+        goto out_unmount;
+    }
+    if (!cl->foreground) /* stderr is gone from here on, even for the next line */
+        log_to_syslog(true);
+    if (start(userdata) != 0) { /* threads: after the fork */
         log_error("cannot start serving: %s", strerror(errno));
         status = CS_EXIT_RUNTIME;
         goto out_unmount;
