@@ -55,14 +55,7 @@ static void *waker(void *arg)
             pthread_cond_wait(&pk->cond, &pk->mu);
         } else {
             struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            double wait = next - now;
-            ts.tv_sec += (time_t)wait;
-            ts.tv_nsec += (long)((wait - floor(wait)) * 1e9);
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
+            clock_mono_deadline((long long)((next - now) * 1e9), &ts);
             pthread_cond_timedwait(&pk->cond, &pk->mu, &ts);
         }
     }
@@ -78,12 +71,7 @@ sim_park *sim_park_create(sim_park_wake_fn wake)
     if (!pk)
         return NULL;
     pk->wake = wake;
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    /* The deadlines are monotonic: a clock change must not stretch a delay. */
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&pk->cond, &attr);
-    pthread_condattr_destroy(&attr);
+    clock_mono_cond_init(&pk->cond); /* a clock change must not stretch a delay */
     pthread_mutex_init(&pk->mu, NULL);
     if (pthread_create(&pk->thread, NULL, waker, pk) != 0) {
         pthread_cond_destroy(&pk->cond);

@@ -99,13 +99,7 @@ static void *run(void *arg)
         long long wait_ms = next - clock_mono_ms();
         if (wait_ms > 0 && !ws->poked && !ws->stopping) {
             struct timespec until;
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            until.tv_sec += wait_ms / 1000;
-            until.tv_nsec += (wait_ms % 1000) * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            clock_mono_deadline(wait_ms * 1000000LL, &until);
             pthread_cond_timedwait(&ws->cv, &ws->mu, &until);
         }
     }
@@ -138,11 +132,7 @@ waiters *waiters_new(waiters_check_fn check, void *ctx, long long period_ms)
     ws->ctx = ctx;
     ws->period_ms = period_ms > 100 ? period_ms : 100;
     pthread_mutex_init(&ws->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&ws->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    clock_mono_cond_init(&ws->cv);
     return ws;
 }
 
