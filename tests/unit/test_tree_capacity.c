@@ -127,7 +127,8 @@ static void test_image_delete(void **state)
     assert_int_equal(write_str(e, "/images/compshareImage-ok/ctl", "delete\n"), 7);
     assert_int_equal(e->f.sent.verb, CTL_DELETE_IMAGE);
     assert_string_equal(e->f.sent_id, "compshareImage-ok");
-    assert_true(file_contains(e, "/events", "\tcompshareImage-ok\t-\tcommand delete by uid 1000: ok"));
+    assert_true(
+        file_contains(e, "/events", "\tcompshareImage-ok\t-\tcommand delete by uid 1000: ok"));
     assert_int_equal(write_str(e, "/images/compshareImage-ok/status", "x\n"), -EACCES);
 }
 
@@ -157,9 +158,9 @@ static void test_create(void **state)
     e->f.inst[e->f.n_inst++] = mk_inst("uhost-new1", "", "cn-wlcb-01", "Initializing", 0);
     e->f.now += TTL_MS;
     assert_true(file_contains(e, "/instances/uhost-new1/log",
-                         "\tuid 1000\tcreate gpu_type=4090 gpus=1 cpu=16 memory_mb=65536 "
-                         "image=img-1 zone=cn-wlcb-01 machine_type=G charge_type=Dynamic\tok "
-                         "uhost-new1\n"));
+                              "\tuid 1000\tcreate gpu_type=4090 gpus=1 cpu=16 memory_mb=65536 "
+                              "image=img-1 zone=cn-wlcb-01 machine_type=G charge_type=Dynamic\tok "
+                              "uhost-new1\n"));
 
     /* the second of three fails: one made, the writer told, nothing retried */
     e->f.n_create = 0;
