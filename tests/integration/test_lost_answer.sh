@@ -35,7 +35,7 @@ proxy_start() {
   exit 1
 }
 
-sim_start --instances 16 --seed 9 --time-scale 20
+sim_start --instances 16 --seed 9 --clock manual # a reboot lasts until the clock moves
 proxy_start --drop 'Action=RebootCompShareInstance&' --drop 'Action=CreateCompShareCustomImage&'
 fs_mount -o "endpoint=$PROXY_URL,ttl=1,timeout=5"
 

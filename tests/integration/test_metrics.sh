@@ -5,7 +5,11 @@
 # instance, GPUs, per-GPU utilisation and memory, price.
 . "$(dirname "$0")/lib.sh"
 require_fuse
-command -v promtool >/dev/null || { echo "SKIP: promtool is missing (Debian package prometheus)"; exit 77; }
+# scripts/lib/deps.sh installs promtool: a missing one is a broken setup, not a skip
+if ! command -v promtool >/dev/null; then
+  fail "promtool is not installed (Debian package prometheus; scripts/lib/deps.sh installs it)"
+  check_summary
+fi
 
 sim_start --instances 16 --seed 9
 fs_mount

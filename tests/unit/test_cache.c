@@ -7,7 +7,7 @@
 #include "fake_cache.h"
 
 #define HANG_GUARD_S 30 /* only so a broken cache fails instead of hanging */
-#define HOLD_MS 1000    /* how long a failure is held (cache.c: FAIL_HOLD_MS) */
+#define HOLD_MS 1000    /* how long a failure is held (cache_flight.c: FAIL_HOLD_MS) */
 
 /* Reader threads of the running test, joined by teardown when a failed
  * assertion left some behind (after opening every gate). */

@@ -58,7 +58,7 @@ static void test_custom_image_by_id(void **state)
     assert_int_equal(fake_calls(F_FIND), 3);
 
     /* a lookup failure other than "does not exist" is held only for a moment
-     * (cache.c: FAIL_HOLD_MS, 1 s), not for the ttl */
+     * (cache_flight.c: FAIL_HOLD_MS, 1 s), not for the ttl */
     F.fail[F_FIND][4] = EIO;
     assert_int_equal(cache_lookup_custom_image(C, "img-x", &im, NULL, &err), -EIO);
     assert_int_equal(cache_lookup_custom_image(C, "img-x", &im, NULL, &err), -EIO);

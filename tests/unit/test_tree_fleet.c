@@ -152,7 +152,7 @@ static void test_wait_check(void **state)
 
     /* a wait is parsed like any command, sends nothing, and its end is logged */
     e->f.inst_rc = 0;
-    e->f.now += 1000; /* past the failed refresh's hold (cache.c: FAIL_HOLD_MS) */
+    e->f.now += 1000; /* past the failed refresh's hold (cache_flight.c: FAIL_HOLD_MS) */
     tree_command *cmd = NULL;
     assert_int_equal(tree_command_parse(e->t, "/instances/uhost-a/ctl", "wait Running 5\n", 15,
                                         1000, &cmd),
